@@ -1,0 +1,24 @@
+"""The data model, one module per area; import from `claims.models`."""
+from .alerts import AlertDelivery, Subscription
+from .api import ApiToken, IdempotencyKey
+from .articles import Article, Feed, Outlet
+from .claims import Claim, Speaker, SpeakerAlias
+from .workflow import ClaimTransition, Evidence, Note, Rating, RatingScale
+
+__all__ = [
+    "AlertDelivery",
+    "ApiToken",
+    "Article",
+    "Claim",
+    "ClaimTransition",
+    "Evidence",
+    "Feed",
+    "IdempotencyKey",
+    "Note",
+    "Outlet",
+    "Rating",
+    "RatingScale",
+    "Speaker",
+    "SpeakerAlias",
+    "Subscription",
+]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Subscription(models.Model):
+    class Cadence(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately"
+        DAILY = "daily", "Daily digest"
+        WEEKLY = "weekly", "Weekly digest"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    name = models.CharField(max_length=200)
+    speakers = models.ManyToManyField("claims.Speaker", blank=True, related_name="subscriptions")
+    outlets = models.ManyToManyField("claims.Outlet", blank=True, related_name="subscriptions")
+    # Words and phrases matched case-insensitively in the claim's content.
+    keywords = models.JSONField(default=list, blank=True)
+    kinds = models.JSONField(default=list, blank=True)
+    min_checkworthiness = models.FloatField(default=0.0)
+    repeats_rated_claim = models.BooleanField(default=False, help_text="Only claims repeating one we already rated.")
+    new_speaker = models.BooleanField(default=False, help_text="Only claims by a speaker seen for the first time.")
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE)
+    digest_hour = models.PositiveSmallIntegerField(default=8)
+    digest_weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday, for weekly digests.")
+    timezone = models.CharField(max_length=64, default="UTC")
+    active = models.BooleanField(default=True, db_index=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["owner", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="subscription_name_unique_per_owner"),
+            models.CheckConstraint(
+                condition=Q(min_checkworthiness__gte=0) & Q(min_checkworthiness__lte=1),
+                name="subscription_min_score_unit",
+            ),
+            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="subscription_digest_hour_valid"),
+            models.CheckConstraint(condition=Q(digest_weekday__lte=6), name="subscription_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(cadence__in=["immediate", "daily", "weekly"]), name="subscription_cadence_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="alert_deliveries")
+    # Copied from the claim so syndicated repeats are found with one indexed query.
+    claim_fingerprint = models.CharField(max_length=64, db_index=True)
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.TextField(blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    # Set by the compare-and-set that claims the row for sending: one sender per delivery.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "alert deliveries"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "claim"], name="alert_once_per_subscription_claim"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent", "failed"]), name="alert_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["subscription", "claim_fingerprint"], name="alert_sub_fingerprint_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} / claim {self.claim_id}"

@@ -1,0 +1,87 @@
+"""Storing what the extractor found. Idempotent: processing an article twice (a redelivered task,
+a retry, a sweeper re-enqueue) never duplicates a claim, thanks to the unique span constraint."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any, Iterable
+
+from django.db import transaction
+
+from claims.models import Article, Claim, Speaker
+from claims.services.speakers import resolve_speaker
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def claim_fingerprint(content: str) -> str:
+    """Word-for-word repeats (syndicated wire copy) share a fingerprint whatever their punctuation."""
+    words = _WORDS.findall(unicodedata.normalize("NFKC", content).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def _first(spans: Iterable[Any]) -> tuple[int | None, int | None]:
+    for start, end in spans:
+        return int(start), int(end)
+    return None, None
+
+
+def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
+    """Save the extractor's claims for an article; return only the ones that are new."""
+    existing = set(Claim.objects.filter(article=article).values_list("content_start", "content_end"))
+    speakers: dict[tuple[str, str], Speaker | None] = {}
+    to_create: list[Claim] = []
+    text = article.text
+    for item in extracted:
+        spans = [(int(s), int(e)) for s, e in item.content_spans if 0 <= int(s) < int(e) <= len(text)]
+        if not spans:
+            continue
+        start, end = spans[0][0], spans[-1][1]
+        if (start, end) in existing:
+            continue
+        existing.add((start, end))
+        speaker = None
+        if item.speaker:
+            key = (item.speaker, getattr(item, "speaker_kind", None) or "")
+            if key not in speakers:
+                speakers[key] = resolve_speaker(
+                    name=item.speaker, kind=key[1] or None, title=getattr(item, "speaker_title", "") or ""
+                )
+            speaker = speakers[key]
+        speaker_start, speaker_end = _first(item.speaker_spans)
+        cue_start, cue_end = _first(item.cue_spans)
+        content = " ".join(text[s:e] for s, e in spans)
+        to_create.append(
+            Claim(
+                article=article,
+                kind=item.kind,
+                content=content,
+                content_start=start,
+                content_end=end,
+                spans=[list(span) for span in spans],
+                speaker=speaker,
+                speaker_mention=text[speaker_start:speaker_end][:500] if speaker_start is not None else "",
+                speaker_start=speaker_start,
+                speaker_end=speaker_end,
+                speaker_title=(getattr(item, "speaker_title", "") or "")[:500],
+                cue=(item.cue or "")[:100],
+                cue_start=cue_start,
+                cue_end=cue_end,
+                sentence=(getattr(item, "sentence", "") or "")[:5000],
+                checkworthiness=min(1.0, max(0.0, float(getattr(item, "score", 0.0) or 0.0))),
+                checkworthiness_reasons=list(getattr(item, "score_reasons", []) or []),
+                fingerprint=claim_fingerprint(content),
+            )
+        )
+    with transaction.atomic():
+        # ignore_conflicts: a concurrent run of the same article may have stored some already.
+        Claim.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=500)
+    if not to_create:
+        return []
+    spans_new = {(c.content_start, c.content_end) for c in to_create}
+    return [
+        claim
+        for claim in Claim.objects.filter(article=article, content_start__in={s for s, _ in spans_new})
+        if (claim.content_start, claim.content_end) in spans_new
+    ]

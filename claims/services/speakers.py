@@ -1,0 +1,89 @@
+"""One Speaker row per real speaker across articles.
+
+"Rinna" in one article and "Anthony Rinna" in another become one speaker, but only when that is
+unambiguous: a wrong merge puts words in someone's mouth, a missed one only splits a list."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from claims.models import Speaker, SpeakerAlias
+
+_SPACES = re.compile(r"\s+")
+# Leading words that are part of a mention, not of the name ("the United States" = "United States").
+_ARTICLES = ("the ",)
+
+
+def normalize_name(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name).strip().strip(".,;:'\"“”‘’").casefold()
+    name = _SPACES.sub(" ", name)
+    for article in _ARTICLES:
+        if name.startswith(article):
+            name = name[len(article):]
+    return name
+
+
+def _by_alias(normalized: str) -> Speaker | None:
+    ids = set(SpeakerAlias.objects.filter(normalized_name=normalized).values_list("speaker_id", flat=True)[:2])
+    return Speaker.objects.get(pk=ids.pop()) if len(ids) == 1 else None
+
+
+def _only(queryset) -> Speaker | None:
+    found = list(queryset[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def add_alias(*, speaker: Speaker, name: str) -> None:
+    normalized = normalize_name(name)
+    if normalized and normalized != speaker.normalized_name:
+        SpeakerAlias.objects.get_or_create(speaker=speaker, normalized_name=normalized, defaults={"name": name.strip()})
+
+
+def resolve_speaker(*, name: str, kind: str | None = None, title: str = "") -> Speaker | None:
+    """Find or create the speaker for a resolved name from the extractor."""
+    normalized = normalize_name(name)
+    if not normalized or len(normalized) > 300:
+        return None
+    kind = kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
+
+    speaker = Speaker.objects.filter(normalized_name=normalized).first() or _by_alias(normalized)
+    words = normalized.split(" ")
+    if speaker is None and kind == Speaker.Kind.PERSON:
+        if len(words) == 1:
+            # A bare surname: the one person whose name ends with it, if there is exactly one.
+            speaker = _only(
+                Speaker.objects.filter(kind=Speaker.Kind.PERSON, normalized_name__endswith=" " + normalized)
+            )
+            if speaker is not None:
+                add_alias(speaker=speaker, name=name)
+        else:
+            # A full name for a speaker so far known only by surname: upgrade that speaker.
+            surname_only = _only(
+                Speaker.objects.filter(Q(kind=Speaker.Kind.PERSON) & Q(normalized_name=words[-1]))
+            )
+            if surname_only is not None and not Speaker.objects.filter(
+                kind=Speaker.Kind.PERSON, normalized_name__endswith=" " + words[-1]
+            ).exists():
+                add_alias(speaker=surname_only, name=surname_only.name)
+                surname_only.name = name.strip()
+                surname_only.normalized_name = normalized
+                surname_only.save(update_fields=["name", "normalized_name", "updated_at"])
+                speaker = surname_only
+    if speaker is None:
+        try:
+            with transaction.atomic():
+                speaker = Speaker.objects.create(
+                    name=name.strip()[:300], normalized_name=normalized, kind=kind, title=(title or "")[:500]
+                )
+        except IntegrityError:
+            speaker = Speaker.objects.get(normalized_name=normalized)
+    # Merged speakers forward to the survivor.
+    while speaker.merged_into_id:
+        speaker = speaker.merged_into
+    if title and not speaker.title:
+        speaker.title = title[:500]
+        speaker.save(update_fields=["title", "updated_at"])
+    return speaker

@@ -1,0 +1,10 @@
+"""The Celery app. Configuration lives in settings (CELERY_* names), so there is one source of truth."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+app = Celery("factcheck")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,142 @@
+"""Shared fixtures.
+
+Most tests run anywhere: SQLite and in-process (eager) tasks. Tests marked `services` need
+PostgreSQL and Redis and start real Celery worker processes; without those services they skip,
+unless FACTCHECK_REQUIRE_SERVICES=1 (set by .ci/run), where a missing service is a failure."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from factcheck.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_tasks_by_default() -> Iterator[None]:
+    """Even when REDIS_URL is set (CI), ordinary tests run tasks in-process; only `services`
+    tests talk to the broker and real workers."""
+    celery_app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+
+
+def _missing_services() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at {redis_url} is unreachable: {exc}"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("services"):
+        reason = _missing_services()
+        if reason:
+            if REQUIRE_SERVICES:
+                pytest.fail(f"service-backed test but {reason} (FACTCHECK_REQUIRE_SERVICES=1)")
+            pytest.skip(reason)
+
+
+def _in_group(username: str, group: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, email=f"{username}@example.org", **extra)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reader(db) -> User:
+    return _in_group("reader", "Reader")
+
+
+@pytest.fixture
+def researcher(db) -> User:
+    return _in_group("researcher", "Researcher", is_staff=True)
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _in_group("editor", "Editor", is_staff=True)
+
+
+@pytest.fixture
+def broker(transactional_db) -> Iterator[str]:
+    """Route tasks through Redis for real (the test must be marked `services`)."""
+    import redis
+
+    redis_url = os.environ["REDIS_URL"]
+    redis.Redis.from_url(redis_url).flushdb()
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.broker_url = redis_url
+    try:
+        yield redis_url
+    finally:
+        celery_app.conf.task_always_eager = True
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+WorkerFactory = Callable[..., subprocess.Popen]
+
+
+@pytest.fixture
+def start_worker(broker: str) -> Iterator[WorkerFactory]:
+    """Start real `celery worker` processes on the test database; all are stopped afterwards."""
+    db = settings.DATABASES["default"]
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    started: list[subprocess.Popen] = []
+
+    def start(queues: str = "extraction,default,mail", concurrency: int = 1, name: str = "w") -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": broker,
+            "DATABASE_CONN_MAX_AGE": "0",
+            "FACTCHECK_STUCK_AFTER_SECONDS": "5",
+        }
+        env.update(getattr(start, "extra_env", {}))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queues, "-c", str(concurrency),
+             "-n", f"{name}{len(started)}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-l", "info"],
+            cwd=ROOT, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=open(ROOT / "var" / f"worker-{name}{len(started)}.log", "w"),
+        )
+        started.append(proc)
+        return proc
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 120.0, interval: float = 0.25) -> bool:
+    """Poll for an outcome produced by another process (a worker); no timing is asserted."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
