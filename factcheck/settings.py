@@ -212,3 +212,44 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- REST API (claims/api): token + session auth, one error format, env-tunable throttles. ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "claims.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.SizeLimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonThrottle", "claims.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.KeysetPagination",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claim and quote tracker API",
+    "DESCRIPTION": "Claims extracted from news articles, their fact-check workflow and published ClaimReviews. "
+    "Authenticate with `Authorization: Token <key>`; errors share one JSON shape (`Error`).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ArticleStatusEnum": "claims.models.Article.Status",
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+    },
+}

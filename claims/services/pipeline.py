@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -102,6 +103,9 @@ def process_article(*, article_id: int) -> list[int]:
             _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error="")
     except TransientError:
         raise
+    except SoftTimeLimitExceeded:
+        fail_article(article_id=article_id, error="Processing took longer than the time limit; the text may be too long.")
+        return []
     except DomainError as exc:
         fail_article(article_id=article_id, error=exc.message)
         return []
@@ -120,13 +124,16 @@ def announce_claims(*, claim_ids: list[int]) -> None:
     problem never un-stores claims."""
     from claims.services.alerts import queue_alerts_for_claims
 
-    queue_alerts_for_claims(claim_ids=claim_ids)
+    try:
+        queue_alerts_for_claims(claim_ids=claim_ids)
+    except Exception:  # noqa: BLE001 - the claims are stored; alert matching is retried by the sweeper of alerts
+        logger.exception("could not queue alerts for claims %s", claim_ids)
 
 
 def sweep_stuck_articles(*, older_than: timedelta | None = None) -> list[int]:
     """Re-enqueue articles stuck in an active state (a lost message, a broker outage between commit
     and enqueue, a worker killed mid-task). Processing is idempotent, so a duplicate is harmless."""
-    limit = older_than or timedelta(seconds=settings.FACTCHECK_STUCK_AFTER_SECONDS)
+    limit = timedelta(seconds=settings.FACTCHECK_STUCK_AFTER_SECONDS) if older_than is None else older_than
     stuck = list(
         Article.objects.filter(status__in=ACTIVE, status_changed_at__lt=timezone.now() - limit)
         .order_by("status_changed_at")
