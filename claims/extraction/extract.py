@@ -1,0 +1,377 @@
+"""Putting the stages together: quotations, reported speech, speakers, check-worthiness."""
+from __future__ import annotations
+
+import bisect
+
+from . import checkworthiness
+from .lexicon import SPEECH
+from .nlp import Parsed
+from .quotes import Quote, find_quotes, paragraph_breaks
+from .reported import Cue, conjoined, cues_in, is_cue_verb, subject_of
+from .speakers import Mention, Resolver, mention_from_token
+from .types import ExtractedClaim
+
+FRAME_CHARS = 160
+STOP_TEXT = {".", "!", "?"}
+DASHES = "\u2014\u2015\u2013-"
+
+
+class _Quotes:
+    def __init__(self, quotes: list[Quote]):
+        self.q = quotes
+        self.opens = [q.open for q in quotes]
+
+    def at(self, pos):
+        i = bisect.bisect_right(self.opens, pos) - 1
+        if i >= 0 and self.q[i].open <= pos < self.q[i].close:
+            return self.q[i]
+        return None
+
+    def inside(self, pos) -> bool:
+        return self.at(pos) is not None
+
+    def overlapping(self, a, b):
+        i = max(0, bisect.bisect_right(self.opens, a) - 1)
+        out = []
+        while i < len(self.q) and self.q[i].open < b:
+            if self.q[i].close > a:
+                out.append(self.q[i])
+            i += 1
+        return out
+
+
+class _Claim:
+    """A claim while it is being built (spaCy tokens still attached)."""
+
+    def __init__(self, kind, spans, cue: Cue | None, subject, confidence, quotes=()):
+        self.kind = kind
+        self.spans = list(spans)
+        self.cue = cue
+        self.subject = subject
+        self.confidence = confidence
+        self.quotes = list(quotes)
+        self.mention: Mention | None = None
+        self.extra_mentions: list[Mention] = []
+        self.inherited = None  # a claim whose speaker this one carries on
+
+
+def _quoted_fraction(spans, qs: _Quotes):
+    total = sum(b - a for a, b in spans)
+    if not total:
+        return 0.0, []
+    got = 0
+    hit = []
+    for a, b in spans:
+        for q in qs.overlapping(a, b):
+            o = min(b, q.close) - max(a, q.open)
+            if o > 0:
+                got += o
+                hit.append(q)
+    return got / total, hit
+
+
+def _frame_tokens(parsed: Parsed, q: Quote, qs: _Quotes, forward: bool):
+    """Tokens beside a quotation up to a sentence end, a line end or the next quotation."""
+    text = parsed.text
+    out = []
+    if forward:
+        toks = parsed.tokens_in(q.close, min(len(text), q.close + FRAME_CHARS))
+        for t in toks:
+            s = parsed.tstart(t)
+            if t.is_space and "\n" in t.text or "\n" in t.text:
+                break
+            if qs.inside(s):
+                break
+            out.append(t)
+            if t.text in STOP_TEXT:
+                break
+        # a line break in the text right after the quotation ends the frame
+        nl = text.find("\n", q.close, q.close + FRAME_CHARS)
+        if nl >= 0:
+            out = [t for t in out if parsed.tstart(t) < nl]
+    else:
+        toks = parsed.tokens_in(max(0, q.open - FRAME_CHARS), q.open)
+        for t in reversed(toks):
+            s = parsed.tstart(t)
+            if "\n" in t.text or qs.inside(s) or t.text in STOP_TEXT:
+                break
+            out.append(t)
+        out.reverse()
+        nl = text.rfind("\n", max(0, q.open - FRAME_CHARS), q.open)
+        if nl >= 0:
+            out = [t for t in out if parsed.tstart(t) > nl]
+    return out
+
+
+def _nearest_nounish(frame, verb, qs, parsed):
+    cands = [t for t in frame if t.pos_ in ("PROPN", "PRON", "NOUN") and not qs.inside(parsed.tstart(t))
+             and t.dep_ not in ("dobj", "pobj", "npadvmod")]
+    if not cands:
+        return None
+    if verb is None:
+        return cands[-1]
+    after = [t for t in cands if t.i > verb.i]
+    if after:
+        return after[0]
+    return cands[-1]
+
+
+def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes):
+    """(verb, subject, cue_text, cue_span, confidence) attributing a quotation, from nearby text."""
+    text = parsed.text
+    after = _frame_tokens(parsed, q, qs, True)
+    before = _frame_tokens(parsed, q, qs, False)
+    a_verb = next((t for t in after if is_cue_verb(t) or t.lower_ == "according"), None)
+    b_verb = next((t for t in reversed(before) if is_cue_verb(t) or t.lower_ == "according"), None)
+    after_text = text[q.close:parsed.tend(after[-1])] if after else ""
+    choice = None
+    if a_verb is not None and not after_text.rstrip().endswith(":"):
+        choice = (a_verb, after)
+    elif b_verb is not None:
+        choice = (b_verb, before)
+    elif a_verb is not None:
+        choice = (a_verb, after)
+    if choice:
+        verb, frame = choice
+        if verb.lower_ == "according":
+            to = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+            subj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            return verb, subj or _nearest_nounish(frame, verb, qs, parsed), "according to", 0.6
+        subj = subject_of(verb)
+        if subj is None or qs.inside(parsed.tstart(subj)):
+            subj = _nearest_nounish(frame, verb, qs, parsed)
+        return verb, subj, None, 0.7
+    # headline style: Name: "..."; or a dash after the quotation: "..." -- Name
+    btxt = text[parsed.tstart(before[0]):q.open].rstrip() if before else ""
+    if btxt.endswith(":") and before:
+        names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        if names and len(before) <= 8:
+            return None, names[-1], ":", 0.5
+    if after and after[0].text and after[0].text[0] in DASHES:
+        names = [t for t in after[1:6] if t.pos_ == "PROPN"]
+        if names:
+            return None, names[0], after[0].text, 0.5
+    return None
+
+
+def _quote_is_claimable(text, q: Quote) -> bool:
+    words = sum(len(text[a:b].split()) for a, b in q.segments)
+    return words >= 3
+
+
+def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
+    text = parsed.text
+    if not text.strip():
+        return []
+    quotes = find_quotes(text)
+    qs = _Quotes(quotes)
+    paras = paragraph_breaks(text)
+    cues = cues_in(parsed, qs.inside)
+    for c in cues:
+        # a reported clause never runs over a paragraph break
+        if c.content and c.verb is not None:
+            v = parsed.tstart(c.verb)
+            k = bisect.bisect_right(paras, v)
+            ps = paras[k - 1] if k else 0
+            pe = paras[k] if k < len(paras) else len(text)
+            c.content = [(max(a, ps), min(b, pe)) for a, b in c.content if min(b, pe) > max(a, ps)]
+            c.content = [_strip(text, a, b) for a, b in c.content]
+            c.content = [s for s in c.content if s[1] > s[0]]
+    cues.extend(_headline_cues(parsed, paras, qs))
+
+    quote_cue: dict[int, tuple] = {}  # id(quote) -> (cue, fraction)
+    consumed: set[int] = set()
+    built: list[_Claim] = []
+    for c in cues:
+        if not c.content:
+            continue
+        frac, hit = _quoted_fraction(c.content, qs)
+        if frac >= 0.6:
+            for q in hit:
+                anchor = c.cue_spans[0][0] if c.cue_spans else q.open
+                if q.open > anchor + 400 or q.close < anchor - 400:
+                    continue
+                prev = quote_cue.get(id(q))
+                if prev is None or frac > prev[1]:
+                    quote_cue[id(q)] = (c, frac)
+            continue
+        if hit:
+            # reported speech quoting some words: a partial quotation
+            built.append(_Claim("partial", c.content, c, c.subject, c.confidence + 0.1, hit))
+            consumed.update(id(q) for q in hit)
+        else:
+            built.append(_Claim("indirect", c.content, c, c.subject, c.confidence))
+
+    # quotations
+    last_direct: _Claim | None = None
+    for q in quotes:
+        if id(q) in consumed:
+            continue
+        if not _quote_is_claimable(text, q):
+            continue
+        got = quote_cue.get(id(q))
+        claim = None
+        if got is not None:
+            c = got[0]
+            claim = _Claim("direct", q.segments, c, c.subject, 0.8, [q])
+        else:
+            found = _find_for_quote(parsed, q, qs)
+            if found is not None:
+                verb, subj, cue_text, conf = found
+                cue = None
+                if verb is not None:
+                    toks = [verb] + ([verb.nbor(1)] if cue_text == "according to" else [])
+                    cue = Cue(verb, [(parsed.tstart(toks[0]), parsed.tend(toks[-1]))],
+                              cue_text or verb.text, subj, [], "frame", conf)
+                elif cue_text:
+                    # ':' or a dash: the cue is the mark itself
+                    pos = text.rfind(cue_text, 0, q.open) if cue_text == ":" else text.find(cue_text, q.close)
+                    cue = Cue(None, [(pos, pos + len(cue_text))] if pos >= 0 else [], cue_text, subj, [],
+                              "mark", conf)
+                claim = _Claim("direct", q.segments, cue, subj, conf, [q])
+            elif last_direct is not None and _carries_on(text, last_direct, q, paras, qs):
+                if _same_paragraph(paras, last_direct.spans[-1][1], q.open):
+                    last_direct.spans.extend(q.segments)
+                    last_direct.quotes.append(q)
+                    continue
+                claim = _Claim("direct", q.segments, last_direct.cue, last_direct.subject, 0.5, [q])
+                claim.inherited = last_direct
+        if claim is None:
+            continue
+        # "A," he said, "B." -- one claim, two spans
+        if (last_direct is not None and claim.cue is not None and last_direct.cue is not None
+                and claim.cue.verb is not None and claim.cue.verb is last_direct.cue.verb
+                and claim.inherited is None):
+            last_direct.spans.extend(claim.spans)
+            last_direct.quotes.append(q)
+            continue
+        built.append(claim)
+        last_direct = claim
+
+    return _finish(parsed, built, qs)
+
+
+def _strip(text, a, b):
+    while a < b and (text[a].isspace()):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:"):
+        b -= 1
+    return a, b
+
+
+def _headline_cues(parsed, paras, qs):
+    """A paragraph of the form "Name: what they said" (a headline convention)."""
+    text = parsed.text
+    out = []
+    for ps in [0] + paras:
+        line_end = text.find("\n", ps)
+        if line_end < 0:
+            line_end = len(text)
+        colon = text.find(":", ps, min(line_end, ps + 60))
+        if colon < 0 or colon + 2 >= line_end:
+            continue
+        rest_a, rest_b = _strip(text, colon + 1, line_end)
+        if rest_b - rest_a < 15 or qs.inside(rest_a) or text[rest_a] in "\"\u201c\u2018'":
+            continue
+        head = parsed.tokens_in(ps, colon)
+        head = [t for t in head if not t.is_space]
+        if not head or len(head) > 6 or not all(t.text[:1].isupper() or t.is_punct or t.like_num or
+                                                t.lower_ in ("of", "the", "and") for t in head):
+            continue
+        if any(t.pos_ == "VERB" or t.like_num or t.ent_type_ in ("TIME", "DATE") for t in head):
+            continue
+        subj = next((t for t in reversed(head) if t.pos_ in ("PROPN", "NOUN")), None)
+        if subj is None:
+            continue
+        # the mention widens from the head noun; keep it inside the headline
+        out.append(Cue(None, [(colon, colon + 1)], ":", subj, [(rest_a, rest_b)], "headline", 0.55))
+    return out
+
+
+def _same_paragraph(paras, a, b):
+    return bisect.bisect_right(paras, a) == bisect.bisect_right(paras, b)
+
+
+def _carries_on(text, prev: _Claim, q: Quote, paras, qs) -> bool:
+    """A quotation with no attribution carries on the previous speaker when it follows closely,
+    reads as a sentence, and nothing but its attribution stands between them."""
+    gap = q.open - prev.spans[-1][1]
+    if gap < 0 or gap > 300:
+        return False
+    first = text[q.segments[0][0]]
+    if not (first.isupper() or first.isdigit() or first in "\u2026."):
+        return False
+    words = sum(len(text[a:b].split()) for a, b in q.segments)
+    if words < 4:
+        return False
+    # at most one paragraph break between them
+    n_breaks = bisect.bisect_right(paras, q.open) - bisect.bisect_right(paras, prev.spans[-1][1])
+    return n_breaks <= 1
+
+
+def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedClaim]:
+    text = parsed.text
+    # identical content from two cues: keep the more confident
+    seen = {}
+    for c in built:
+        key = tuple(c.spans)
+        if key not in seen or c.confidence > seen[key].confidence:
+            seen[key] = c
+    built = sorted(seen.values(), key=lambda c: (c.spans[0][0], c.spans[0][1]))
+    # speakers, resolved in document order of their mentions
+    for c in built:
+        if c.inherited is not None:
+            continue
+        if c.subject is not None:
+            subs = conjoined(c.subject) if c.subject.pos_ in ("PROPN", "NOUN") else [c.subject]
+            c.mention = mention_from_token(parsed, subs[0])
+            if c.cue is not None and c.cue.pattern == "headline" and c.mention is not None:
+                colon = c.cue.cue_spans[0][0]
+                line = text.rfind("\n", 0, colon) + 1
+                m = c.mention
+                m.start, m.end = _strip(text, line, colon)
+                m.text = text[m.start:m.end]
+                if m.pronoun is None:
+                    m.name = m.text
+                subs = subs[:1]
+            c.extra_mentions = [m for m in (mention_from_token(parsed, s) for s in subs[1:]) if m]
+    resolver = Resolver(parsed)
+    order = sorted([c for c in built if c.mention is not None], key=lambda c: c.mention.start)
+    for c in order:
+        resolver.learn(c.mention)
+    names = {}
+    for c in order:
+        names[id(c)] = resolver.resolve(c.mention)
+    out = []
+    for c in built:
+        src = c.inherited or c
+        m = src.mention
+        name = names.get(id(src))
+        spk_spans = []
+        title = kind = None
+        if m is not None:
+            spk_spans = [(m.start, m.end)]
+            title, kind = m.title, m.kind
+            if src.extra_mentions:
+                # conjoined speakers: "Pyongyang and Moscow"
+                names_all = [name or m.text] + [resolver.expand(e.name or e.text) for e in src.extra_mentions]
+                spk_spans = [(m.start, max(e.end for e in src.extra_mentions))]
+                name = " and ".join(names_all)
+                kind = "group" if kind == "person" else kind
+        spans = [(a, b) for a, b in c.spans if b > a]
+        if not spans:
+            continue
+        content = " ".join(text[a:b] for a, b in spans)
+        cue = src.cue
+        sent = parsed.sent_at(spans[0][0])
+        sspan = (sent[0], sent[1]) if sent else (spans[0][0], spans[-1][1])
+        ents = len(parsed.ents_in(spans[0][0], spans[-1][1]))
+        score, reasons = checkworthiness.score(content, ents)
+        conf = c.confidence * (1.0 if m is not None else 0.7)
+        out.append(ExtractedClaim(
+            kind=c.kind, content=content, content_spans=spans,
+            speaker=name, speaker_spans=spk_spans, speaker_title=title, speaker_kind=kind,
+            cue=cue.cue_text if cue else None, cue_spans=list(cue.cue_spans) if cue else [],
+            sentence=text[sspan[0]:sspan[1]], sentence_span=sspan,
+            score=score, score_reasons=reasons, confidence=min(1.0, conf)))
+    return out

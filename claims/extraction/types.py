@@ -1,0 +1,54 @@
+"""The extractor's output record. Plain data: no spaCy objects leak out of the package."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass
+class ExtractedClaim:
+    kind: str  # 'direct' | 'partial' | 'indirect'
+    content: str
+    content_spans: list[Span]
+    speaker: str | None = None
+    speaker_spans: list[Span] = field(default_factory=list)
+    speaker_title: str | None = None
+    speaker_kind: str | None = None  # 'person' | 'organization' | 'place' | 'group' | None
+    cue: str | None = None
+    cue_spans: list[Span] = field(default_factory=list)
+    sentence: str = ""
+    sentence_span: Span = (0, 0)
+    score: float = 0.0
+    score_reasons: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+
+    @property
+    def start(self) -> int:
+        return self.content_spans[0][0] if self.content_spans else 0
+
+    @property
+    def end(self) -> int:
+        return self.content_spans[-1][1] if self.content_spans else 0
+
+    def to_json(self, doc_id: str | None = None) -> dict:
+        """The dict of the command-line contract (CONTRACT.md), plus a few extra keys."""
+        out = {}
+        if doc_id is not None:
+            out["doc_id"] = doc_id
+        out.update(
+            kind=self.kind,
+            content=self.content,
+            content_spans=[[a, b] for a, b in self.content_spans],
+            speaker=self.speaker,
+            speaker_spans=[[a, b] for a, b in self.speaker_spans],
+            cue=self.cue,
+            cue_spans=[[a, b] for a, b in self.cue_spans],
+            speaker_title=self.speaker_title,
+            speaker_kind=self.speaker_kind,
+            sentence_span=list(self.sentence_span),
+            score=round(self.score, 3),
+            score_reasons=list(self.score_reasons),
+            confidence=round(self.confidence, 3),
+        )
+        return out
