@@ -59,8 +59,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves admin and API-docs assets from our own files in production (no CDN, no extra server).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +67,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+if not DEBUG:
+    # Serves admin and API-docs assets from our own files in production (no CDN, no extra server);
+    # runserver serves them in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
@@ -166,8 +169,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task's hard limit stays well under the visibility timeout, so a live task is never redelivered.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 900)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 960)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.process_article": {"queue": "extraction"},
@@ -203,6 +206,8 @@ FACTCHECK_FOUR_EYES = env_bool("FACTCHECK_FOUR_EYES", True)
 FACTCHECK_SIMILARITY_THRESHOLD = float(os.environ.get("FACTCHECK_SIMILARITY_THRESHOLD", "0.45"))
 FACTCHECK_ALERT_DEDUP_HOURS = env_int("FACTCHECK_ALERT_DEDUP_HOURS", 72)
 FACTCHECK_DEMO = env_bool("FACTCHECK_DEMO", DEBUG)
+# The publisher named in ClaimReview's author.
+FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Claim and quote tracker")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,155 @@
+"""The articles screen: what came in, how processing went, and a form to submit more.
+
+"Add article" is a submit form (URL, pasted text or an uploaded file) that calls the same
+`submit_article` as the API and the feeds, so de-duplication and validation are identical.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from claims.models import Article, Claim
+from claims.services.articles import decode_upload, retry_article, submit_article
+from claims.services.errors import DomainError, InvalidInput
+
+MAX_UPLOAD_BYTES = 10_000_000
+
+
+class SubmitArticleForm(forms.Form):
+    url = forms.CharField(label="URL", required=False, max_length=2048,
+                          widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://…"}))
+    text = forms.CharField(label="or paste the text", required=False, widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
+    file = forms.FileField(label="or upload a text file", required=False, help_text="UTF-8 or UTF-16 plain text.")
+    title = forms.CharField(required=False, max_length=500)
+    byline = forms.CharField(required=False, max_length=500)
+    published_at = forms.DateTimeField(label="Published at", required=False,
+                                       help_text="YYYY-MM-DD HH:MM; leave empty if unknown.")
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in ("url", "text", "file") if data.get(name)]
+        if len(given) != 1:
+            raise forms.ValidationError("Give exactly one of: a URL, a text or a file.")
+        upload = data.get("file")
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB.")
+        return data
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("excerpt", "speaker_mention", "kind", "status", "checkworthiness")
+    readonly_fields = fields
+    ordering = ("content_start",)
+
+    @admin.display(description="claim")
+    def excerpt(self, obj: Claim) -> str:
+        return Truncator(obj.content).chars(140)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "outlet", "source", "status", "error_excerpt", "claim_count", "published_at", "created_at")
+    list_select_related = ("outlet",)
+    list_filter = ("status", "source", ("outlet", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "url", "canonical_url")
+    ordering = ("-created_at",)
+    actions = ("retry",)
+    inlines = (ClaimInline,)
+    fields = ("title", "byline", "published_at", "url_link", "canonical_url", "outlet", "feed", "source", "status",
+              "error", "attempts", "submitted_by", "created_at", "processed_at", "duplicate_of", "text")
+    readonly_fields = ("url_link", "canonical_url", "outlet", "feed", "source", "status", "error", "attempts",
+                       "submitted_by", "created_at", "processed_at", "duplicate_of", "text")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_claims=Count("claims"))
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj: Article) -> int:
+        return obj.n_claims
+
+    @admin.display(description="error")
+    def error_excerpt(self, obj: Article) -> str:
+        return Truncator(obj.error).chars(80) if obj.error else ""
+
+    @admin.display(description="URL")
+    def url_link(self, obj: Article) -> str:
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.url, obj.url) if obj.url else "—"
+
+    @admin.action(description="Retry processing")
+    def retry(self, request: HttpRequest, queryset) -> None:
+        if not request.user.has_perm("claims.change_article"):
+            self.message_user(request, "You do not have permission to retry articles.", messages.ERROR)
+            return
+        retried, refused = 0, []
+        for article in queryset:
+            try:
+                retry_article(article_id=article.pk)
+                retried += 1
+            except DomainError as exc:
+                refused.append(f"“{article}”: {exc.message}")
+        if retried:
+            self.message_user(request, f"{retried} article{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not retried: " + "; ".join(refused[:5]), messages.WARNING)
+
+    # "Add article" is the submit form.
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+        if not self.has_add_permission(request):
+            messages.error(request, "You do not have permission to submit articles.")
+            return HttpResponseRedirect(reverse("admin:claims_article_changelist"))
+        form = SubmitArticleForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            response = self._submit(request, form)
+            if response is not None:
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Submit an article",
+            "form": form,
+            "opts": self.model._meta,
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/claims/article/submit.html", context)
+
+    def _submit(self, request: HttpRequest, form: SubmitArticleForm) -> HttpResponse | None:
+        data = form.cleaned_data
+        common = {"title": data["title"], "byline": data["byline"], "published_at": data["published_at"],
+                  "submitted_by": request.user}
+        try:
+            if data.get("file"):
+                text = decode_upload(data["file"].read())
+                submission = submit_article(text=text, source=Article.Source.FILE, **common)
+            elif data.get("url"):
+                submission = submit_article(url=data["url"], **common)
+            else:
+                submission = submit_article(text=data["text"], **common)
+        except InvalidInput as exc:
+            # The form is shown again with everything typed still in it.
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            messages.error(request, exc.message)
+            return None
+        article = submission.article
+        link = reverse("admin:claims_article_change", args=[article.pk])
+        if submission.created:
+            messages.success(request, format_html('Article submitted: <a href="{}">{}</a>. Its claims appear once it is processed.', link, article))
+        else:
+            messages.warning(request, format_html('We already have this article: <a href="{}">{}</a>.', link, article))
+        return HttpResponseRedirect(link)

@@ -1,0 +1,430 @@
+"""The claims screens: the triage list and the claim page editors work from.
+
+Every workflow write (status, assignee, rating, evidence, notes, same-claim links) goes through
+claims.services.workflow, so the admin enforces exactly what the API enforces. Those fields are
+read-only in the form; the panel above the form and the inlines call the services.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import DateFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
+from claims.models import Claim, Evidence, Note, Rating
+from claims.selectors.claims import claim_context, claim_timeline, similar_claims
+from claims.services import workflow
+from claims.services.errors import DomainError
+
+S = Claim.Status
+DRAFT_KEY = "claim-workflow-draft-{}"
+# "Move on": the usual next step from each status, for the bulk action.
+NEXT_STATUS = {S.NEW: S.TRIAGED, S.TRIAGED: S.RESEARCHING, S.RESEARCHING: S.IN_REVIEW, S.IN_REVIEW: S.PUBLISHED}
+# Transitions whose form needs the rating and conclusion fields.
+RATED_TARGETS = {S.IN_REVIEW, S.PUBLISHED, S.CORRECTED}
+
+
+def rating_badge(rating: Rating | None) -> str:
+    if rating is None:
+        return "—"
+    return format_html('<span class="fc-rating" style="background:{}">{}</span>', rating.colour, rating.label)
+
+
+class ScoreFilter(admin.SimpleListFilter):
+    title = "check-worthiness"
+    parameter_name = "score"
+    BANDS = {"high": (0.7, 1.01), "medium": (0.4, 0.7), "low": (0.0, 0.4)}
+
+    def lookups(self, request, model_admin):
+        return [("high", "High (≥ 0.7)"), ("medium", "Medium (0.4–0.7)"), ("low", "Low (< 0.4)")]
+
+    def queryset(self, request, queryset):
+        band = self.BANDS.get(self.value() or "")
+        if band is None:
+            return queryset
+        return queryset.filter(checkworthiness__gte=band[0], checkworthiness__lt=band[1])
+
+
+def _titled(title: str) -> type[DateFieldListFilter]:
+    """A date filter with a readable title ("article date", not "published at")."""
+
+    class Titled(DateFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+def researchers() -> QuerySet:
+    """Active users who may research (the assignee choices)."""
+    perm = Q(groups__permissions__codename="research_claim") | Q(user_permissions__codename="research_claim")
+    return get_user_model().objects.filter(perm | Q(is_superuser=True), is_active=True).distinct().order_by("username")
+
+
+# --- inlines: they save through the services ---------------------------------------------------------
+
+
+class EvidenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if not any(form.has_changed() for form in self.forms if hasattr(form, "cleaned_data")):
+            return
+        try:
+            workflow.check_may_edit_evidence(claim=self.instance, user=self.request_user)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            fields = {name: form.cleaned_data.get(name) for name in workflow.EVIDENCE_FIELDS}
+            try:
+                workflow.clean_evidence_fields(fields)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        deleting = sum(1 for f in self.forms if getattr(f, "cleaned_data", {}).get("DELETE") and f.instance.pk)
+        adding = sum(1 for f in self.forms if not f.instance.pk and f.has_changed())
+        if deleting and self.instance.status in workflow.PUBLIC_STATUSES:
+            if self.instance.evidence.count() - deleting + adding < 1:
+                raise ValidationError("A published fact check keeps at least one evidence item; add the new one first.")
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    formset = EvidenceFormSet
+    extra = 0
+    fields = (("url", "title"), ("publisher", "stance", "type"), "excerpt", ("accessed_at", "independence_group"),
+              "added_by")
+    readonly_fields = ("added_by",)
+    # Without a scheme, "ons.gov.uk/x" becomes https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return 1 if obj is not None and obj.status not in (S.DISMISSED,) else 0
+
+
+class NoteInline(admin.TabularInline):
+    """Internal notes: added, never edited or deleted (they are part of the record)."""
+
+    model = Note
+    extra = 1
+    fields = ("body", "author", "created_at")
+    readonly_fields = ("author", "created_at")
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("claims.add_note")
+
+
+# --- the claim form -----------------------------------------------------------------------------
+
+
+class ClaimAdminForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ("speaker",)
+
+    def clean_speaker(self):
+        speaker = self.cleaned_data.get("speaker")
+        if self.instance.pk and self.instance.status in workflow.PUBLIC_STATUSES and speaker != self.instance.speaker:
+            raise ValidationError("This fact check is published; its speaker cannot change.")
+        return speaker
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimAdminForm
+    change_form_template = "admin/claims/claim/change_form.html"
+    list_display = ("speaker_name", "kind", "excerpt", "outlet", "article_date", "status", "rating_label",
+                    "assignee", "score")
+    list_display_links = ("excerpt",)
+    list_select_related = ("speaker", "article", "article__outlet", "rating", "assignee")
+    list_filter = (
+        "status",
+        "kind",
+        ("rating", RelatedOnlyFieldListFilter),
+        ("assignee", RelatedOnlyFieldListFilter),
+        ("article__outlet", RelatedOnlyFieldListFilter),
+        ("speaker", RelatedOnlyFieldListFilter),
+        ("article__published_at", _titled("article date")),
+        ("created_at", _titled("detected")),
+        ScoreFilter,
+    )
+    search_fields = ("content", "speaker__name", "article__title")
+    list_per_page = 50
+    ordering = ("-created_at", "-id")
+    autocomplete_fields = ("speaker",)
+    actions = ("assign_to_me", "triage", "dismiss", "move_on")
+    inlines = (EvidenceInline, NoteInline)
+    readonly_fields = (
+        "status", "content", "kind", "article_link", "speaker_mention", "speaker_title", "cue", "score",
+        "reasons", "assignee", "researcher", "proposed_rating", "rating_label", "conclusion", "correction_note",
+        "published_at", "corrected_at", "same_as", "public_link", "created_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("content", ("kind", "status"), "article_link", "created_at")}),
+        ("Speaker", {"fields": ("speaker", ("speaker_mention", "speaker_title"), "cue")}),
+        ("Check-worthiness", {"fields": ("score", "reasons")}),
+        ("Workflow record", {"classes": ("collapse",), "fields": (("assignee", "researcher"), ("proposed_rating", "rating_label"), "conclusion",
+                                 "correction_note", ("published_at", "corrected_at"), "same_as", "public_link")}),
+    )
+
+    # --- columns ---
+
+    @admin.display(description="speaker", ordering="speaker__name")
+    def speaker_name(self, obj: Claim) -> str:
+        return obj.speaker.name if obj.speaker else (obj.speaker_mention or "—")
+
+    @admin.display(description="claim")
+    def excerpt(self, obj: Claim) -> str:
+        return Truncator(obj.content).chars(120)
+
+    @admin.display(description="outlet", ordering="article__outlet__name")
+    def outlet(self, obj: Claim) -> str:
+        return obj.article.outlet.name if obj.article.outlet else "—"
+
+    @admin.display(description="article date", ordering="article__published_at")
+    def article_date(self, obj: Claim):
+        return obj.article.published_at
+
+    @admin.display(description="rating", ordering="rating__value")
+    def rating_label(self, obj: Claim) -> str:
+        return rating_badge(obj.rating)
+
+    @admin.display(description="check-worthiness", ordering="checkworthiness")
+    def score(self, obj: Claim) -> str:
+        return f"{obj.checkworthiness:.2f}"
+
+    @admin.display(description="why check it")
+    def reasons(self, obj: Claim) -> str:
+        return ", ".join(obj.checkworthiness_reasons or []) or "—"
+
+    @admin.display(description="article")
+    def article_link(self, obj: Claim) -> str:
+        url = reverse("admin:claims_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article)
+
+    @admin.display(description="public page")
+    def public_link(self, obj: Claim) -> str:
+        if obj.status not in workflow.PUBLIC_STATUSES:
+            return "—"
+        url = reverse("public:fact-check", kwargs={"claim_id": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    # --- permissions: claims come from extraction, never typed in or deleted here ---
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    # --- bulk actions: each claim through the service; refusals become messages ---
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, verb: str, call) -> None:
+        done, refused = 0, []
+        for claim in queryset.select_related("assignee"):
+            try:
+                call(claim)
+                done += 1
+            except DomainError as exc:
+                refused.append(f"#{claim.pk}: {exc.message}")
+        if done:
+            self.message_user(request, f"{done} claim{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
+        if refused:
+            shown = "; ".join(refused[:5]) + (f"; and {len(refused) - 5} more" if len(refused) > 5 else "")
+            self.message_user(request, f"{len(refused)} not {verb}: {shown}", messages.ERROR)
+
+    @admin.action(description="Assign to me")
+    def assign_to_me(self, request, queryset):
+        self._bulk(request, queryset, "assigned to you",
+                   lambda c: workflow.assign(claim=c, assignee=request.user, user=request.user))
+
+    @admin.action(description="Triage")
+    def triage(self, request, queryset):
+        self._bulk(request, queryset, "triaged", lambda c: workflow.transition(claim=c, to=S.TRIAGED, user=request.user))
+
+    @admin.action(description="Dismiss")
+    def dismiss(self, request, queryset):
+        self._bulk(request, queryset, "dismissed",
+                   lambda c: workflow.transition(claim=c, to=S.DISMISSED, user=request.user, note="Dismissed in bulk"))
+
+    @admin.action(description="Move on to the next step")
+    def move_on(self, request, queryset):
+        def advance(claim: Claim) -> None:
+            target = NEXT_STATUS.get(claim.status)
+            if target is None:
+                raise DomainError(f"a {claim.get_status_display().lower()} claim has no next step")
+            workflow.transition(claim=claim, to=target, user=request.user)
+
+        self._bulk(request, queryset, "moved on", advance)
+
+    # --- the claim page ---
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status in workflow.PUBLIC_STATUSES:
+            fields.append("speaker")
+        return fields
+
+    def get_urls(self):
+        own = [
+            path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view), name="claims_claim_workflow"),
+            path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view), name="claims_claim_same_as"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if claim is not None:
+            extra.update(self._workflow_context(request, claim))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _workflow_context(self, request: HttpRequest, claim: Claim) -> dict:
+        targets = workflow.available_transitions(claim=claim, user=request.user)
+        buttons = [
+            {"to": t, "label": workflow.rule_for(from_status=claim.status, to=t).label,
+             "needs_note": workflow.rule_for(from_status=claim.status, to=t).needs_note}
+            for t in targets
+        ]
+        draft = request.session.pop(DRAFT_KEY.format(claim.pk), {})
+        can_rate = bool(RATED_TARGETS & set(targets)) or (
+            claim.status in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW) and request.user.has_perm("claims.research_claim")
+        )
+        return {
+            "claim_context": claim_context(claim),
+            "similar": similar_claims(claim=claim),
+            "timeline": claim_timeline(claim=claim),
+            "transition_buttons": buttons,
+            "show_rating": can_rate,
+            "show_assignee": S.RESEARCHING in targets or (
+                claim.status in workflow.OPEN_STATUSES and request.user.has_perm("claims.assign_claim")),
+            "can_assign_self": claim.status in workflow.OPEN_STATUSES and claim.assignee_id != request.user.pk
+            and request.user.has_perm("claims.research_claim"),
+            "can_confirm_same": request.user.has_perm("claims.publish_claim"),
+            "ratings": Rating.objects.filter(retired=False).select_related("scale"),
+            "researchers": researchers() if request.user.has_perm("claims.assign_claim") else [],
+            "draft": draft,
+            "current_rating_id": draft.get("rating") or claim.rating_id or claim.proposed_rating_id,
+            "evidence_rule": workflow.evidence_rule_text(),
+        }
+
+    def _back(self, claim_id: int) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim_id]))
+
+    def workflow_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The claim page's workflow panel posts here: a transition, a proposed rating or an assignment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=object_id)
+        if not self.has_view_permission(request, claim):
+            messages.error(request, "You do not have permission to view this claim.")
+            return HttpResponseRedirect(reverse("admin:index"))
+        data = request.POST
+        rating = self._rating(data.get("rating"))
+        assignee = self._user(data.get("assignee"))
+        try:
+            if data.get("to"):
+                claim = workflow.transition(
+                    claim=claim, to=data["to"], user=request.user, note=data.get("note", ""),
+                    assignee=assignee, rating=rating,
+                    conclusion=data["conclusion"] if "conclusion" in data else None,
+                )
+                messages.success(request, f"Claim is now {claim.get_status_display().lower()}.")
+            elif "propose" in data:
+                workflow.propose_rating(claim=claim, rating=rating, user=request.user)
+                messages.success(request, f"Proposed rating: {rating.label}.")
+            elif "assign" in data:
+                target = request.user if data["assign"] == "me" else assignee
+                claim = workflow.assign(claim=claim, assignee=target, user=request.user)
+                messages.success(request, f"Assigned to {claim.assignee}." if claim.assignee else "Unassigned.")
+            else:
+                messages.error(request, "Choose an action.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            # Loses nothing: what was typed comes back in the form.
+            request.session[DRAFT_KEY.format(claim.pk)] = {
+                k: data.get(k, "") for k in ("note", "conclusion", "rating", "assignee") if k in data
+            }
+        return self._back(claim.pk)
+
+    def same_as_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=object_id)
+        earlier = Claim.objects.filter(pk=request.POST.get("earlier") or 0).first()
+        if earlier is None:
+            messages.error(request, "The earlier claim does not exist.")
+            return self._back(claim.pk)
+        try:
+            claim = workflow.confirm_same_claim(claim=claim, earlier=earlier, user=request.user)
+            messages.success(request, f"Linked as the same claim as #{claim.same_as_id}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return self._back(claim.pk)
+
+    @staticmethod
+    def _rating(value: str | None) -> Rating | None:
+        if not value or not str(value).isdigit():
+            return None
+        return Rating.objects.select_related("scale").filter(pk=int(value)).first()
+
+    @staticmethod
+    def _user(value: str | None):
+        if not value or not str(value).isdigit():
+            return None
+        return get_user_model().objects.filter(pk=int(value)).first()
+
+    # --- saving: the speaker through the form, evidence and notes through the services ---
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "speaker" in form.changed_data:
+            obj._history_user = request.user
+            obj._change_reason = "speaker corrected"
+            obj.save(update_fields=["speaker", "updated_at"])
+
+    def save_formset(self, request, form, formset, change) -> None:
+        claim = form.instance
+        # The admin's change message reads these three lists, which formset.save() would fill.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is Evidence:
+            for inline_form in formset.forms:
+                if not inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
+                    continue
+                fields = {name: inline_form.cleaned_data.get(name) for name in workflow.EVIDENCE_FIELDS}
+                existing = inline_form.instance if inline_form.instance.pk else None
+                if inline_form.cleaned_data.get("DELETE"):
+                    if existing is not None:
+                        workflow.remove_evidence(evidence=existing, user=request.user)
+                        formset.deleted_objects.append(existing)
+                elif existing is None:
+                    formset.new_objects.append(workflow.add_evidence(claim=claim, user=request.user, **fields))
+                else:
+                    changed = {k: v for k, v in fields.items() if k in inline_form.changed_data}
+                    workflow.update_evidence(evidence=existing, user=request.user, **changed)
+                    formset.changed_objects.append((existing, list(changed)))
+        elif formset.model is Note:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None and inline_form.has_changed():
+                    body = inline_form.cleaned_data["body"]
+                    formset.new_objects.append(workflow.add_note(claim=claim, user=request.user, body=body))
+        else:
+            super().save_formset(request, form, formset, change)
+
+    class Media:
+        css = {"all": ("claims/admin.css",)}

@@ -1,0 +1,141 @@
+"""The speakers screen: aliases, their claims counted per rating, and merging duplicates.
+
+Merging asks which of the selected speakers survives on a confirmation page, then calls
+`merge_speakers` once per duplicate; the service moves claims and aliases."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from claims.models import Speaker, SpeakerAlias
+from claims.selectors.claims import speaker_rating_counts
+from claims.services import workflow
+from claims.services.errors import DomainError
+from claims.services.speakers import normalize_name
+
+
+class SpeakerForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ("name", "kind", "title")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        normalized = normalize_name(name)
+        if not normalized:
+            raise forms.ValidationError("The name is empty.")
+        if Speaker.objects.filter(normalized_name=normalized).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another speaker already has this name; merge the two instead.")
+        return name
+
+
+class AliasFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE"):
+                continue
+            normalized = normalize_name(data.get("name", ""))
+            if not normalized:
+                form.add_error("name", "The alias is empty.")
+            elif normalized in seen:
+                form.add_error("name", "This alias is listed twice.")
+            seen.add(normalized)
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    formset = AliasFormSet
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "title", "claim_count", "merged_into")
+    list_select_related = ("merged_into",)
+    list_filter = ("kind", ("merged_into", admin.EmptyFieldListFilter))
+    search_fields = ("name", "normalized_name", "aliases__name")
+    ordering = ("name",)
+    form = SpeakerForm
+    inlines = (SpeakerAliasInline,)
+    actions = ("merge",)
+    fields = ("name", "kind", "title", "merged_into", "claims_by_rating")
+    readonly_fields = ("merged_into", "claims_by_rating")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_claims=Count("claims"))
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj: Speaker) -> str:
+        url = reverse("admin:claims_claim_changelist") + f"?speaker__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.n_claims)
+
+    @admin.display(description="claims by rating")
+    def claims_by_rating(self, obj: Speaker) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = speaker_rating_counts(speaker=obj)
+        if not rows:
+            return "No claims yet."
+        url = reverse("admin:claims_claim_changelist") + f"?speaker__id__exact={obj.pk}"
+        items = format_html_join(
+            "", '<li><span class="fc-rating" style="background:{}">{}</span> {}</li>',
+            ((row.colour, row.label, row.count) for row in rows),
+        )
+        return format_html('<ul class="fc-rating-counts">{}</ul><a href="{}">See all claims</a>', items, url)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The identity the extractor matches on follows the edited name.
+        obj.normalized_name = normalize_name(obj.name) or obj.normalized_name
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for alias_form in formset.forms:
+            if alias_form.has_changed() and not alias_form.cleaned_data.get("DELETE"):
+                alias_form.instance.normalized_name = normalize_name(alias_form.cleaned_data.get("name", ""))
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description="Merge the selected speakers into one")
+    def merge(self, request, queryset):
+        speakers = list(queryset.order_by("name"))
+        if len(speakers) < 2:
+            self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
+            return None
+        target_id = request.POST.get("target")
+        if target_id:
+            target = next((s for s in speakers if str(s.pk) == target_id), None)
+            if target is None:
+                self.message_user(request, "Choose the surviving speaker among the selected ones.", messages.ERROR)
+                return None
+            merged = 0
+            for source in speakers:
+                if source.pk == target.pk:
+                    continue
+                try:
+                    workflow.merge_speakers(source=source, target=target, user=request.user)
+                    merged += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{source}: {exc.message}", messages.ERROR)
+            if merged:
+                self.message_user(request, f"Merged {merged} speaker{'s' if merged != 1 else ''} into {target}.",
+                                  messages.SUCCESS)
+            return None
+        counts = dict(queryset.values_list("pk").annotate(n=Count("claims")))
+        return TemplateResponse(request, "admin/claims/speaker/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": "Merge speakers",
+            "speakers": [(s, counts.get(s.pk, 0)) for s in speakers],
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    class Media:
+        css = {"all": ("claims/admin.css",)}

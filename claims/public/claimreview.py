@@ -1,0 +1,84 @@
+"""schema.org ClaimReview for a published fact check: embedded as JSON-LD in the public page and
+served by the API. Search engines read it, so it only ever describes what is published."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import Claim, Speaker
+
+# Escaped so a quote containing "</script>" cannot end the JSON-LD block early.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def organization() -> dict[str, Any]:
+    return {
+        "@type": "Organization",
+        "name": getattr(settings, "FACTCHECK_ORGANIZATION_NAME", "Claim and quote tracker"),
+        "url": settings.SITE_URL + "/",
+    }
+
+
+def fact_check_url(claim: Claim) -> str:
+    return settings.SITE_URL + reverse("public:fact-check", kwargs={"claim_id": claim.pk})
+
+
+def _author(claim: Claim) -> dict[str, Any]:
+    speaker = claim.speaker
+    if speaker is None:
+        return {"@type": "Person", "name": claim.speaker_mention or "Unknown"}
+    kind = "Person" if speaker.kind == Speaker.Kind.PERSON else "Organization"
+    author: dict[str, Any] = {"@type": kind, "name": speaker.name}
+    title = claim.speaker_title or speaker.title
+    if title and kind == "Person":
+        author["jobTitle"] = title
+    return author
+
+
+def build_claimreview(claim: Claim) -> dict:
+    """The ClaimReview dict for a published or corrected claim; raises ValueError otherwise."""
+    if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED) or claim.rating is None:
+        raise ValueError("Only published fact checks have a ClaimReview.")
+    article = claim.article
+    rating = claim.rating
+    scale = rating.scale
+    item: dict[str, Any] = {"@type": "Claim", "author": _author(claim)}
+    claim_date = article.published_at or claim.created_at
+    item["datePublished"] = claim_date.date().isoformat()
+    source_url = article.canonical_url or article.url
+    if source_url:
+        appearance: dict[str, Any] = {"@type": "CreativeWork", "url": source_url}
+        if article.title:
+            appearance["headline"] = article.title
+        if article.outlet_id:
+            appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+        item["appearance"] = appearance
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": fact_check_url(claim),
+        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
+        "author": organization(),
+        "claimReviewed": claim.content,
+        "itemReviewed": item,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating.value,
+            "bestRating": scale.best_value,
+            "worstRating": scale.worst_value,
+            "alternateName": rating.label,
+        },
+    }
+    if claim.status == Claim.Status.CORRECTED and claim.corrected_at:
+        review["dateModified"] = claim.corrected_at.date().isoformat()
+    return review
+
+
+def claimreview_script(claim: Claim) -> SafeString:
+    """The <script type="application/ld+json"> block for a page."""
+    payload = json.dumps(build_claimreview(claim), ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above

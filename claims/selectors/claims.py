@@ -1,0 +1,282 @@
+"""Reads shared by the admin screens, the public pages and the API: similar claims, a claim's
+context and timeline, dashboard numbers. No writes here."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from claims.models import Claim, Rating, Speaker
+
+S = Claim.Status
+PUBLIC_STATUSES = (S.PUBLISHED, S.CORRECTED)
+UNRESOLVED_STATUSES = (S.NEW, S.TRIAGED, S.RESEARCHING, S.IN_REVIEW)
+# The Python fallback compares against at most this many recent claims (plus as many published
+# ones): enough for a newsroom's working set, bounded so a claim page never scans the table.
+FALLBACK_CANDIDATES = 1000
+
+
+# --- similar claims -----------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: lower-cased words padded with two spaces before and one after, so the
+    fallback's scores mean the same as PostgreSQL's and one threshold serves both."""
+    grams: set[str] = set()
+    for word in _NON_WORD.split(text.lower()):
+        if not word or word == "_":
+            continue
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    ga, gb = trigrams(a), trigrams(b)
+    if not ga or not gb:
+        return 0.0
+    shared = len(ga & gb)
+    return shared / (len(ga) + len(gb) - shared)
+
+
+@dataclass(frozen=True)
+class SimilarClaim:
+    claim: Claim
+    score: float
+
+
+def _earlier_than(claim: Claim) -> Q:
+    return Q(created_at__lt=claim.created_at) | Q(created_at=claim.created_at, pk__lt=claim.pk)
+
+
+def similar_claims(*, claim: Claim, limit: int = 5, threshold: float | None = None) -> list[SimilarClaim]:
+    """Earlier claims whose wording is close to this one (other articles only), best first."""
+    threshold = settings.FACTCHECK_SIMILARITY_THRESHOLD if threshold is None else threshold
+    base = Claim.objects.filter(_earlier_than(claim)).exclude(article_id=claim.article_id)
+    related = ("speaker", "rating", "article", "article__outlet")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        query = base
+        if threshold >= 0.3:
+            # `%` uses the GIN trigram index (its default cut-off is 0.3); the exact threshold follows.
+            query = query.filter(content__trigram_similar=claim.content)
+        rows = (
+            query.annotate(similarity=TrigramSimilarity("content", claim.content))
+            .filter(similarity__gte=threshold)
+            .select_related(*related)
+            .order_by("-similarity", "-created_at")[:limit]
+        )
+        return [SimilarClaim(row, round(float(row.similarity), 3)) for row in rows]
+
+    recent = list(base.order_by("-created_at").values_list("pk", "content")[:FALLBACK_CANDIDATES])
+    rated = list(
+        base.filter(status__in=PUBLIC_STATUSES).order_by("-published_at").values_list("pk", "content")[:FALLBACK_CANDIDATES]
+    )
+    scores: dict[int, float] = {}
+    for pk, content in recent + rated:
+        if pk not in scores:
+            scores[pk] = trigram_similarity(claim.content, content)
+    best = sorted(((s, pk) for pk, s in scores.items() if s >= threshold), reverse=True)[:limit]
+    by_pk = Claim.objects.select_related(*related).in_bulk([pk for _, pk in best])
+    return [SimilarClaim(by_pk[pk], round(score, 3)) for score, pk in best if pk in by_pk]
+
+
+# --- a claim in its article -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    mark: str = ""  # "", "quote", "speaker" or "cue"
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    segments: list[Segment]
+    truncated_before: bool
+    truncated_after: bool
+
+
+def _paragraph_bounds(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
+    left = max(text.rfind("\n", 0, start) + 1, 0)
+    right = text.find("\n", end)
+    right = len(text) if right == -1 else right
+    # A text without line breaks is one huge "paragraph": keep a readable window around the quote.
+    left = max(left, start - max_chars)
+    right = min(right, end + max_chars)
+    return left, right
+
+
+def claim_context(claim: Claim, *, max_chars: int = 1200) -> ClaimContext:
+    """The claim's paragraph cut into segments, with the quote, the speaker and the cue marked."""
+    text = claim.article.text or ""
+    start, end = claim.content_start, claim.content_end
+    if not text or end > len(text) or start >= end:
+        return ClaimContext([Segment(claim.content, "quote")], False, False)
+    left, right = _paragraph_bounds(text, start, end, max_chars)
+    marks: list[tuple[int, int, str]] = []
+    for span in claim.spans or [[start, end]]:
+        a, b = int(span[0]), int(span[1])
+        marks.append((a, b, "quote"))
+    if claim.speaker_start is not None and claim.speaker_end is not None:
+        marks.append((claim.speaker_start, claim.speaker_end, "speaker"))
+    if claim.cue_start is not None and claim.cue_end is not None:
+        marks.append((claim.cue_start, claim.cue_end, "cue"))
+    # Keep marks inside the window and non-overlapping (the first one wins: the quote).
+    marks = sorted((max(a, left), min(b, right), kind) for a, b, kind in marks if a < right and b > left and a < b)
+    segments: list[Segment] = []
+    position = left
+    for a, b, kind in marks:
+        if a < position:
+            continue
+        if a > position:
+            segments.append(Segment(text[position:a]))
+        segments.append(Segment(text[a:b], kind))
+        position = b
+    if position < right:
+        segments.append(Segment(text[position:right]))
+    return ClaimContext(segments, left > 0 and text[left - 1] != "\n", right < len(text) and text[right] != "\n")
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    actor: Any
+    title: str
+    note: str = ""
+    kind: str = "transition"
+
+
+_TRACKED = {"assignee_id": "Assigned to", "proposed_rating_id": "Proposed rating", "same_as_id": "Linked as same claim as"}
+
+
+def claim_timeline(*, claim: Claim) -> list[TimelineEvent]:
+    """Transitions (who, when, why) merged with assignment, rating proposals and same-claim links
+    from the claim's history, oldest first. A fixed number of queries whatever the history length."""
+    events: list[TimelineEvent] = []
+    for row in claim.transitions.select_related("actor"):
+        title = f"{S(row.from_status).label} → {S(row.to_status).label}" if row.from_status in S.values else row.to_status
+        events.append(TimelineEvent(row.created_at, row.actor, title, row.note, "transition"))
+
+    history = list(claim.history.order_by("history_date", "history_id").values(
+        "history_date", "history_user_id", "history_type", *_TRACKED))
+    changes: list[tuple[dict, str, Any]] = []
+    previous: dict | None = None
+    for record in history:
+        for name in _TRACKED:
+            before = previous.get(name) if previous else None
+            if record[name] != before and record[name] is not None:
+                changes.append((record, name, record[name]))
+        previous = record
+    user_ids = {r["history_user_id"] for r, _, _ in changes} | {v for _, n, v in changes if n == "assignee_id"}
+    users = get_user_model().objects.in_bulk([i for i in user_ids if i is not None])
+    ratings = Rating.objects.in_bulk([v for _, n, v in changes if n == "proposed_rating_id"])
+    for record, name, value in changes:
+        if name == "assignee_id":
+            shown = str(users.get(value, f"user #{value}"))
+        elif name == "proposed_rating_id":
+            shown = ratings[value].label if value in ratings else f"rating #{value}"
+        else:
+            shown = f"claim #{value}"
+        events.append(TimelineEvent(record["history_date"], users.get(record["history_user_id"]),
+                                    f"{_TRACKED[name]} {shown}", "", "change"))
+    events.sort(key=lambda event: event.at)
+    return events
+
+
+# --- lists and numbers ----------------------------------------------------------------------------
+
+
+def published_fact_checks() -> QuerySet[Claim]:
+    """What readers may see: published and corrected claims, newest first."""
+    return (
+        Claim.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("speaker", "rating", "rating__scale", "article", "article__outlet")
+        .order_by("-published_at", "-id")
+    )
+
+
+def get_published_fact_check(*, claim_id: int) -> Claim | None:
+    return published_fact_checks().prefetch_related("evidence").filter(pk=claim_id).first()
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    label: str
+    colour: str
+    count: int
+
+
+def speaker_rating_counts(*, speaker: Speaker) -> list[RatingCount]:
+    """A speaker's claims per published rating, plus one row for those not yet rated."""
+    rows = (
+        Claim.objects.filter(speaker=speaker)
+        .values("rating__label", "rating__colour", "rating__order")
+        .annotate(n=Count("id"))
+        .order_by("rating__order")
+    )
+    rated = [RatingCount(r["rating__label"], r["rating__colour"], r["n"]) for r in rows if r["rating__label"]]
+    unrated = sum(r["n"] for r in rows if not r["rating__label"])
+    return rated + ([RatingCount("Not rated", "#999999", unrated)] if unrated else [])
+
+
+@dataclass
+class DashboardStats:
+    per_day: list[tuple[date, int]] = field(default_factory=list)
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    by_rating: list[RatingCount] = field(default_factory=list)
+    top_speakers: list[tuple[Speaker, int]] = field(default_factory=list)
+    oldest_unresolved: list[Claim] = field(default_factory=list)
+
+
+def dashboard_stats(*, days: int = 30, today: date | None = None, top: int = 10) -> DashboardStats:
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    counts = dict(
+        Claim.objects.filter(created_at__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    per_day = [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days)]
+
+    status_counts = dict(Claim.objects.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    by_status = [(value, label, status_counts.get(value, 0)) for value, label in S.choices]
+
+    rating_rows = (
+        Claim.objects.filter(status__in=PUBLIC_STATUSES)
+        .values("rating__label", "rating__colour", "rating__order")
+        .annotate(n=Count("id"))
+        .order_by("rating__order")
+    )
+    by_rating = [RatingCount(r["rating__label"], r["rating__colour"], r["n"]) for r in rating_rows]
+
+    speakers = Speaker.objects.annotate(n=Count("claims")).filter(n__gt=0).order_by("-n", "name")[:top]
+    oldest = (
+        Claim.objects.filter(status__in=UNRESOLVED_STATUSES)
+        .select_related("speaker", "assignee", "article")
+        .order_by("created_at", "id")[:top]
+    )
+    return DashboardStats(
+        per_day=per_day,
+        by_status=by_status,
+        by_rating=by_rating,
+        top_speakers=[(s, s.n) for s in speakers],
+        oldest_unresolved=list(oldest),
+    )

@@ -1,0 +1,254 @@
+"""The claims list and the claim page, driven through Django's test client as each role."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim, ClaimTransition, Evidence, Note, Outlet
+from claims.services import workflow
+from tests.admin.workflow_fixtures import add_sources, make_article, make_claim, published, rating
+
+S = Claim.Status
+pytestmark = pytest.mark.django_db
+LIST = reverse("admin:claims_claim_changelist")
+
+
+def change_url(claim: Claim) -> str:
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def workflow_url(claim: Claim) -> str:
+    return reverse("admin:claims_claim_workflow", args=[claim.pk])
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _claims_with_everything(n: int, speaker, user) -> None:
+    outlet = Outlet.objects.get_or_create(name="Daily Planet")[0]
+    for i in range(n):
+        claim = make_claim(content=f"Claim number {i} about taxes.", speaker=speaker,
+                           article=make_article(text=f"Claim number {i} about taxes.", outlet=outlet),
+                           assignee=user, status=S.RESEARCHING)
+        Claim.objects.filter(pk=claim.pk).update(rating=rating("true"), status=S.PUBLISHED)
+
+
+# --- the list -------------------------------------------------------------------------------------
+
+
+def test_the_claims_list_costs_the_same_queries_for_3_or_30_claims(client, wf_editor, speaker):
+    client.force_login(wf_editor)
+    _claims_with_everything(3, speaker, wf_editor)
+    few = _list_queries(client)
+    _claims_with_everything(27, speaker, wf_editor)
+    assert _list_queries(client) == few
+
+
+def test_the_list_shows_speaker_outlet_status_rating_assignee_and_score(client, wf_editor, speaker):
+    _claims_with_everything(1, speaker, wf_editor)
+    client.force_login(wf_editor)
+    page = client.get(LIST).content.decode()
+    for expected in ("Jane Doe", "Daily Planet", "Published", "fc-rating", "wf_editor", "0.50", "Claim number 0"):
+        assert expected in page
+
+
+def test_the_list_filters_by_status_and_score_and_searches_speakers(client, wf_editor, speaker):
+    client.force_login(wf_editor)
+    make_claim(content="Low score claim here.", score=0.1)
+    make_claim(content="High score triaged claim.", score=0.9, status=S.TRIAGED)
+    make_claim(content="Said by the minister.", speaker=speaker)
+    page = client.get(LIST, {"status__exact": "triaged"}).content.decode()
+    assert "High score triaged claim." in page and "Low score claim here." not in page
+    page = client.get(LIST, {"score": "high"}).content.decode()
+    assert "High score triaged claim." in page and "Low score claim here." not in page
+    page = client.get(LIST, {"q": "Jane"}).content.decode()
+    assert "Said by the minister." in page and "High score triaged claim." not in page
+
+
+def test_the_list_sorts_by_check_worthiness(client, wf_editor):
+    client.force_login(wf_editor)
+    make_claim(content="Middling claim.", score=0.5)
+    make_claim(content="Most worthy claim.", score=0.95)
+    make_claim(content="Least worthy claim.", score=0.05)
+    response = client.get(LIST, {"o": "-9"})  # column 9 (after the checkbox) is check-worthiness
+    page = response.content.decode()
+    assert page.index("Most worthy claim.") < page.index("Middling claim.") < page.index("Least worthy claim.")
+
+
+# --- bulk actions ---------------------------------------------------------------------------------
+
+
+def _bulk(client, action: str, claims: list[Claim]):
+    return client.post(LIST, {"action": action, "_selected_action": [c.pk for c in claims]}, follow=True)
+
+
+def test_a_reader_is_refused_bulk_triage_with_a_message(client, wf_reader):
+    claims = [make_claim(), make_claim()]
+    client.force_login(wf_reader)
+    response = _bulk(client, "triage", claims)
+    assert any("2 not triaged" in m and "permission to triage" in m for m in texts(response))
+    assert set(Claim.objects.values_list("status", flat=True)) == {S.NEW}
+
+
+def test_a_researcher_triages_in_bulk(client, wf_researcher):
+    claims = [make_claim(), make_claim()]
+    client.force_login(wf_researcher)
+    response = _bulk(client, "triage", claims)
+    assert "2 claims triaged." in texts(response)
+    assert set(Claim.objects.values_list("status", flat=True)) == {S.TRIAGED}
+    assert ClaimTransition.objects.filter(actor=wf_researcher).count() == 2
+
+
+def test_bulk_assign_to_me_and_dismiss(client, wf_researcher):
+    one, two = make_claim(), make_claim()
+    client.force_login(wf_researcher)
+    assert "1 claim assigned to you." in texts(_bulk(client, "assign_to_me", [one]))
+    assert "1 claim dismissed." in texts(_bulk(client, "dismiss", [two]))
+    one.refresh_from_db(), two.refresh_from_db()
+    assert one.assignee == wf_researcher and two.status == S.DISMISSED
+
+
+def test_move_on_advances_what_it_can_and_explains_the_rest(client, wf_researcher):
+    new, triaged, published_one = make_claim(), make_claim(status=S.TRIAGED), make_claim()
+    Claim.objects.filter(pk=published_one.pk).update(status=S.PUBLISHED, rating=rating("true"))
+    client.force_login(wf_researcher)
+    messages = texts(_bulk(client, "move_on", [new, triaged, published_one]))
+    assert "2 claims moved on." in messages
+    assert any("has no next step" in m for m in messages)
+    new.refresh_from_db(), triaged.refresh_from_db()
+    assert new.status == S.TRIAGED and triaged.status == S.RESEARCHING and triaged.assignee == wf_researcher
+
+
+# --- the claim page -------------------------------------------------------------------------------
+
+
+def test_the_claim_page_shows_the_quote_in_context_similar_claims_and_the_timeline(client, wf_editor,
+                                                                                  ready_for_review, wf_researcher):
+    earlier = published(ready_for_review, by=wf_editor)
+    claim = make_claim(content="Unemployment fell by half in the last two years.")
+    workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher, note="Repeated at the rally")
+    client.force_login(wf_editor)
+    page = client.get(change_url(claim)).content.decode()
+    assert '<mark class="quote">Unemployment fell by half in the last two years.</mark>' in page
+    assert "the finance minister" in page  # the paragraph around it
+    assert f'href="{change_url(earlier)}"' in page and ">False<" in page  # the similar claim and its rating
+    assert "New → Triaged" in page and "Repeated at the rally" in page  # the timeline
+    assert 'value="researching"' in page and "Same claim" in page
+
+
+def test_a_reader_sees_the_claim_but_no_workflow_buttons(client, wf_reader):
+    claim = make_claim()
+    client.force_login(wf_reader)
+    page = client.get(change_url(claim)).content.decode()
+    assert "No workflow actions are available to you" in page
+    assert 'name="to"' not in page
+
+
+def test_an_editor_publishes_from_the_claim_page(client, wf_editor, ready_for_review):
+    client.force_login(wf_editor)
+    response = client.post(workflow_url(ready_for_review), {"to": "published", "rating": rating("false").pk,
+                                                            "conclusion": "Checked.", "note": "ok"}, follow=True)
+    assert "Claim is now published." in texts(response)
+    ready_for_review.refresh_from_db()
+    assert ready_for_review.status == S.PUBLISHED and ready_for_review.conclusion == "Checked."
+
+
+def test_a_refused_transition_shows_the_reason_and_keeps_what_was_typed(client, wf_editor, ready_for_review):
+    ready_for_review.evidence.all().delete()
+    client.force_login(wf_editor)
+    response = client.post(workflow_url(ready_for_review),
+                           {"to": "published", "rating": "", "conclusion": "My careful conclusion.", "note": "n"},
+                           follow=True)
+    assert any("at least 1 evidence item" in m for m in texts(response))
+    assert "My careful conclusion." in response.content.decode()
+    ready_for_review.refresh_from_db()
+    assert ready_for_review.status == S.IN_REVIEW
+
+
+def test_a_reader_posting_a_transition_is_refused_on_the_server(client, wf_reader):
+    claim = make_claim()
+    client.force_login(wf_reader)
+    response = client.post(workflow_url(claim), {"to": "triaged"}, follow=True)
+    assert any("permission to triage" in m for m in texts(response))
+    claim.refresh_from_db()
+    assert claim.status == S.NEW
+
+
+def test_the_claim_page_proposes_ratings_and_assigns(client, wf_researcher):
+    claim = make_claim(status=S.TRIAGED)
+    client.force_login(wf_researcher)
+    client.post(workflow_url(claim), {"assign": "me"})
+    client.post(workflow_url(claim), {"propose": "1", "rating": rating("mostly-true").pk})
+    claim.refresh_from_db()
+    assert claim.assignee == wf_researcher and claim.proposed_rating.slug == "mostly-true"
+
+
+def test_an_editor_confirms_the_same_claim_from_the_page(client, wf_editor):
+    earlier, later = make_claim(), make_claim()
+    client.force_login(wf_editor)
+    response = client.post(reverse("admin:claims_claim_same_as", args=[later.pk]), {"earlier": earlier.pk}, follow=True)
+    assert f"Linked as the same claim as #{earlier.pk}." in texts(response)
+    later.refresh_from_db()
+    assert later.same_as == earlier
+
+
+def _inline_post(claim: Claim, *, evidence: dict | None = None, note: str = "") -> dict:
+    data = {
+        "speaker": claim.speaker_id or "",
+        "evidence-TOTAL_FORMS": "1" if evidence else "0", "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0", "evidence-MAX_NUM_FORMS": "1000",
+        "notes-TOTAL_FORMS": "1" if note else "0", "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0", "notes-MAX_NUM_FORMS": "1000",
+    }
+    for key, value in (evidence or {}).items():
+        data[f"evidence-0-{key}"] = value
+    if note:
+        data["notes-0-body"] = note
+    return data
+
+
+def test_evidence_and_notes_added_inline_go_through_the_services(client, wf_researcher, speaker):
+    claim = make_claim(status=S.RESEARCHING, speaker=speaker)
+    client.force_login(wf_researcher)
+    response = client.post(change_url(claim), _inline_post(claim, evidence={
+        "url": "https://ons.gov.uk/table", "title": "Table", "publisher": "ONS", "stance": "contradicts",
+        "type": "official", "independence_group": "ONS"}, note="Phoned the ONS press office."))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    evidence = Evidence.objects.get(claim=claim)
+    assert evidence.added_by == wf_researcher and evidence.publisher == "ONS"
+    assert Note.objects.get(claim=claim).author == wf_researcher
+
+
+def test_bad_inline_evidence_is_shown_as_an_error_and_nothing_is_saved(client, wf_researcher, speaker):
+    claim = make_claim(status=S.RESEARCHING, speaker=speaker)
+    client.force_login(wf_researcher)
+    response = client.post(change_url(claim), _inline_post(claim, evidence={
+        "url": "ftp://files.example/table", "stance": "context", "type": "secondary"}, note="keep me"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid URL" in page or "not a valid http" in page
+    assert "keep me" in page  # what was typed comes back
+    assert not Evidence.objects.exists() and not Note.objects.exists()
+
+
+def test_a_researcher_cannot_change_evidence_of_a_published_fact_check(client, wf_editor, wf_researcher2,
+                                                                      ready_for_review):
+    claim = published(ready_for_review, by=wf_editor)
+    add_sources(claim, "")
+    client.force_login(wf_researcher2)
+    response = client.post(change_url(claim), _inline_post(claim, evidence={
+        "url": "https://example.org/sneaky", "stance": "context", "type": "secondary"}))
+    assert response.status_code == 200
+    assert "only an editor correcting it" in response.content.decode()
+    assert not Evidence.objects.filter(url="https://example.org/sneaky").exists()

@@ -1,0 +1,105 @@
+"""Speakers (aliases, merge, claims per rating), the dashboard, and rating labels (retire, no delete)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim, Rating, Speaker, SpeakerAlias
+from tests.admin.workflow_fixtures import make_claim, published, rating
+
+pytestmark = pytest.mark.django_db
+SPEAKERS = reverse("admin:claims_speaker_changelist")
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_merging_asks_for_the_survivor_then_moves_claims_and_aliases(client, wf_editor, speaker):
+    duplicate = Speaker.objects.create(name="J. Doe", normalized_name="j. doe")
+    claim = make_claim(speaker=duplicate)
+    client.force_login(wf_editor)
+    selected = {"action": "merge", "_selected_action": [speaker.pk, duplicate.pk]}
+    confirm = client.post(SPEAKERS, selected)
+    assert confirm.status_code == 200 and "Choose the speaker that stays" in confirm.content.decode()
+    response = client.post(SPEAKERS, {**selected, "target": speaker.pk}, follow=True)
+    assert "Merged 1 speaker into Jane Doe." in texts(response)
+    claim.refresh_from_db(), duplicate.refresh_from_db()
+    assert claim.speaker == speaker and duplicate.merged_into == speaker
+    assert SpeakerAlias.objects.filter(speaker=speaker, normalized_name="j. doe").exists()
+
+
+def test_a_researcher_is_refused_a_merge_with_a_message(client, wf_researcher, speaker):
+    other = Speaker.objects.create(name="John Roe", normalized_name="john roe")
+    client.force_login(wf_researcher)
+    response = client.post(SPEAKERS, {"action": "merge", "_selected_action": [speaker.pk, other.pk],
+                                      "target": speaker.pk}, follow=True)
+    assert any("Only an editor can merge speakers." in m for m in texts(response))
+    other.refresh_from_db()
+    assert other.merged_into is None
+
+
+def test_the_speaker_page_counts_claims_per_rating(client, wf_editor, ready_for_review, speaker):
+    published(ready_for_review, by=wf_editor)
+    make_claim(speaker=speaker)
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_speaker_change", args=[speaker.pk])).content.decode()
+    assert "False</span> 1" in page and "Not rated</span> 1" in page
+
+
+def test_renaming_a_speaker_to_an_existing_name_is_refused_in_the_form(client, wf_editor, speaker):
+    other = Speaker.objects.create(name="John Roe", normalized_name="john roe")
+    client.force_login(wf_editor)
+    response = client.post(reverse("admin:claims_speaker_change", args=[other.pk]), {
+        "name": "JANE DOE", "kind": "person", "title": "",
+        "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0", "aliases-MIN_NUM_FORMS": "0",
+        "aliases-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 200 and "merge the two instead" in response.content.decode()
+
+
+def test_the_dashboard_draws_claims_per_day_and_lists_the_oldest_unresolved(client, wf_reader, speaker):
+    old = make_claim(content="The oldest open claim.", speaker=speaker)
+    Claim.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    make_claim(content="A newer claim.")
+    client.force_login(wf_reader)
+    page = client.get(reverse("admin:claims_dashboard")).content.decode()
+    assert '<svg class="fc-chart"' in page and page.count('<rect class="bar"') == 30
+    assert "The oldest open claim." in page and "Jane Doe" in page
+    assert "2 in all" in page
+
+
+def test_the_admin_index_links_to_the_dashboard(client, wf_reader):
+    client.force_login(wf_reader)
+    assert reverse("admin:claims_dashboard") in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_dashboard_is_for_staff_only(client, django_user_model):
+    user = django_user_model.objects.create_user("outsider", password="x")
+    client.force_login(user)
+    response = client.get(reverse("admin:claims_dashboard"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_rating_labels_are_retired_not_deleted(client, wf_admin):
+    client.force_login(wf_admin)
+    label = rating("pants-on-fire")
+    changelist = reverse("admin:claims_rating_changelist")
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    response = client.post(changelist, {"action": "retire", "_selected_action": [label.pk]}, follow=True)
+    assert "1 label retired." in texts(response)
+    assert Rating.objects.get(pk=label.pk).retired
+    assert client.get(reverse("admin:claims_rating_delete", args=[label.pk])).status_code == 403
+
+
+def test_an_editor_cannot_retire_a_label(client, wf_editor):
+    client.force_login(wf_editor)
+    label = rating("true")
+    response = client.post(reverse("admin:claims_rating_changelist"),
+                           {"action": "retire", "_selected_action": [label.pk]}, follow=True)
+    assert "Only an administrator can retire rating labels." in texts(response)
+    assert not Rating.objects.get(pk=label.pk).retired
