@@ -1,5 +1,5 @@
 """The data model, one module per area; import from `claims.models`."""
-from .alerts import AlertDelivery, Subscription
+from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
 from .claims import Claim, Speaker, SpeakerAlias
@@ -21,4 +21,5 @@ __all__ = [
     "Speaker",
     "SpeakerAlias",
     "Subscription",
+    "SubscriptionKeyword",
 ]

@@ -83,3 +83,25 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} / claim {self.claim_id}"
+
+
+class SubscriptionKeyword(models.Model):
+    """One normalised keyword or phrase of a subscription, written only by the alert services.
+
+    `Subscription.keywords` keeps what the person typed; this table holds the matching form
+    (casefolded words joined by single spaces) so matching is an indexed equality join against
+    the word n-grams of new claims instead of a scan of every subscription's JSON list.
+    """
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="keyword_terms")
+    keyword = models.CharField(max_length=200, help_text="As typed, for the 'why it matched' line.")
+    normalized = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "normalized"], name="subscription_keyword_unique"),
+            models.CheckConstraint(condition=~Q(normalized=""), name="subscription_keyword_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.keyword

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from claims.alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+]
