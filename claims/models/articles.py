@@ -84,6 +84,9 @@ class Article(models.Model):
     # When the status last changed: the sweeper finds stuck articles by it.
     status_changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Set once the article's new claims were handed to the alerts service; a done article without it
+    # is announced again by the sweeper, so a crash between storing and alerting loses no alert.
+    alerts_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -114,20 +114,39 @@ def process_article(*, article_id: int) -> list[int]:
         fail_article(article_id=article_id, error=f"Internal error: {type(exc).__name__}: {exc}")
         return []
     claim_ids = [claim.pk for claim in new_claims]
-    if claim_ids:
-        announce_claims(claim_ids=claim_ids)
+    announce_claims(article_id=article_id, claim_ids=claim_ids)
     return claim_ids
 
 
-def announce_claims(*, claim_ids: list[int]) -> None:
-    """Hand new claims to the alerts service. Outside the extraction transaction, so a mail
-    problem never un-stores claims."""
+def announce_claims(*, article_id: int, claim_ids: list[int]) -> bool:
+    """Hand new claims to the alerts service, outside the extraction transaction so a mail problem
+    never un-stores claims; mark the article only once that worked."""
     from claims.services.alerts import queue_alerts_for_claims
 
     try:
-        queue_alerts_for_claims(claim_ids=claim_ids)
-    except Exception:  # noqa: BLE001 - the claims are stored; alert matching is retried by the sweeper of alerts
-        logger.exception("could not queue alerts for claims %s", claim_ids)
+        if claim_ids:
+            queue_alerts_for_claims(claim_ids=claim_ids)
+    except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the article again
+        logger.exception("could not queue alerts for article %s", article_id)
+        return False
+    Article.objects.filter(pk=article_id).update(alerts_queued_at=timezone.now())
+    return True
+
+
+def sweep_unannounced_articles(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Announce done articles whose claims never reached the alerts service. Matching is idempotent
+    (one delivery per subscription and claim), so announcing twice alerts nobody twice."""
+    from claims.models import Claim
+
+    article_ids = list(
+        Article.objects.filter(
+            status=Article.Status.DONE, alerts_queued_at__isnull=True, processed_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)[:200]
+    )
+    for article_id in article_ids:
+        claim_ids = list(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+        announce_claims(article_id=article_id, claim_ids=claim_ids)
+    return article_ids
 
 
 def sweep_stuck_articles(*, older_than: timedelta | None = None) -> list[int]:

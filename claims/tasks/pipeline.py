@@ -33,4 +33,5 @@ def process_article(self, article_id: int) -> list[int]:
 
 @shared_task(name="claims.tasks.sweep_stuck_articles")
 def sweep_stuck_articles() -> list[int]:
+    pipeline.sweep_unannounced_articles()
     return pipeline.sweep_stuck_articles()

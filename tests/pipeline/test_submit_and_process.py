@@ -153,3 +153,24 @@ def test_store_claims_skips_spans_outside_the_text(db) -> None:
     stored = store_claims(article=article, extracted=[bad, good])
     assert [c.content for c in stored] == ["Short"]
     assert Claim.objects.get().speaker.name == "Ann Lee"
+
+
+def test_a_failure_to_queue_alerts_is_retried_by_the_sweeper(db, monkeypatch) -> None:
+    calls: list[list[int]] = []
+
+    def broken(*, claim_ids: list[int]) -> None:
+        raise ConnectionError("redis went away")
+
+    monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", broken)
+    article = submit_article(text='"Prices will drop 10 percent," the minister said.').article
+    new_ids = pipeline.process_article(article_id=article.pk)
+    article.refresh_from_db()
+    assert new_ids and article.status == Article.Status.DONE
+    assert article.alerts_queued_at is None
+
+    monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", lambda *, claim_ids: calls.append(claim_ids))
+    assert pipeline.sweep_unannounced_articles(older_than=timedelta(0)) == [article.pk]
+    assert calls == [new_ids]
+    article.refresh_from_db()
+    assert article.alerts_queued_at is not None
+    assert pipeline.sweep_unannounced_articles(older_than=timedelta(0)) == []
