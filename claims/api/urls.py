@@ -1,0 +1,28 @@
+"""/api/v1/: the router's endpoints, the OpenAPI schema and docs, and a JSON 404 for the rest."""
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from claims.api import views
+from claims.api.exceptions import not_found_view
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("claimreviews", views.ClaimReviewViewSet, basename="claimreview")
+router.register("speakers", views.SpeakerViewSet, basename="speaker")
+router.register("outlets", views.OutletViewSet, basename="outlet")
+router.register("feeds", views.FeedViewSet, basename="feed")
+router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("subscriptions", views.SubscriptionViewSet, basename="subscription")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+    # Last: anything else under /api/v1/ answers a JSON 404 in the API's error format.
+    re_path(r"^.*$", not_found_view),
+]

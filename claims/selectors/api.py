@@ -1,0 +1,132 @@
+"""The reads behind the REST API, with object-level visibility applied in one place.
+
+Every queryset here is already filtered for the user asking, so a view can never forget to: a
+user without `claims.view_claim` sees published fact checks only, subscriptions are only ever
+one's own, and so on. Querysets select what their serializers touch, so a page costs the same
+number of queries whatever its length.
+"""
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet
+
+from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
+
+PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
+AnyUser = User | AnonymousUser
+
+
+class EnglishContentVector(Func):
+    """`to_tsvector('english', content)` exactly as migration 0003 indexes it.
+
+    Django's SearchVector wraps the column in COALESCE, which no longer matches the GIN
+    expression index, so PostgreSQL would scan every row instead.
+    """
+
+    template = "to_tsvector('english'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def sees_all_claims(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm("claims.view_claim"))
+
+
+def _published_claims_exist(**outer: str) -> Exists:
+    return Exists(Claim.objects.filter(status__in=PUBLIC_STATUSES, **{k: OuterRef(v) for k, v in outer.items()}))
+
+
+# A claim row carries its article's title and URL, never the article's full text (megabytes).
+CLAIM_DEFERRED = ("article__text",)
+
+
+def claim_queryset(*, user: AnyUser) -> QuerySet[Claim]:
+    qs = Claim.objects.select_related("speaker", "article__outlet", "rating__scale").defer(*CLAIM_DEFERRED)
+    if not sees_all_claims(user):
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    return qs
+
+
+def search_claims(queryset: QuerySet[Claim], *, q: str) -> QuerySet[Claim]:
+    q = q.strip()
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return queryset.annotate(_fts=EnglishContentVector(F("content"))).filter(_fts=query)
+    # Elsewhere (SQLite in development): every word must appear, quotes and operators ignored.
+    words = [w for w in re.split(r"[\s\"']+", q) if w and w.lower() != "or" and not w.startswith("-")]
+    for word in words:
+        queryset = queryset.filter(content__icontains=word)
+    return queryset
+
+
+def published_claim_queryset() -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("speaker", "article__outlet", "rating__scale")
+        .defer(*CLAIM_DEFERRED)
+    )
+
+
+def article_queryset(*, user: AnyUser) -> QuerySet[Article]:
+    qs = Article.objects.select_related("outlet")
+    if user.has_perm("claims.view_article"):
+        return qs
+    # Without the newsroom's view right: what you submitted, and articles behind published checks.
+    visible = _published_claims_exist(article="pk")
+    if user.is_authenticated:
+        visible = Q(submitted_by=user) | visible
+    return qs.filter(visible)
+
+
+def speaker_queryset(*, user: AnyUser, ratings: list[Rating]) -> QuerySet[Speaker]:
+    """Speakers, each annotated with its visible claim count and published claims per rating,
+    all in the one query the page already makes."""
+    visible = Q() if sees_all_claims(user) else Q(claims__status__in=PUBLIC_STATUSES)
+    annotations = {"claim_count": Count("claims", filter=visible)}
+    for rating in ratings:
+        annotations[f"rating_{rating.pk}"] = Count(
+            "claims", filter=Q(claims__rating_id=rating.pk, claims__status__in=PUBLIC_STATUSES)
+        )
+    qs = Speaker.objects.all()
+    if not user.has_perm("claims.view_speaker"):
+        qs = qs.filter(_published_claims_exist(speaker="pk"))
+    return qs.annotate(**annotations)
+
+
+def outlet_queryset(*, user: AnyUser) -> QuerySet[Outlet]:
+    qs = Outlet.objects.all()
+    if user.has_perm("claims.view_outlet"):
+        return qs
+    return qs.filter(_published_claims_exist(article__outlet="pk"))
+
+
+def feed_queryset() -> QuerySet[Feed]:
+    return Feed.objects.select_related("outlet")
+
+
+def rating_queryset() -> QuerySet[Rating]:
+    return Rating.objects.select_related("scale")
+
+
+def ratings_for_counts() -> list[Rating]:
+    # Retired labels included: published fact checks keep the label they were published with.
+    return list(Rating.objects.order_by("scale_id", "order", "id"))
+
+
+def evidence_queryset(*, claim: Claim) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(claim=claim).select_related("added_by")
+
+
+def note_queryset(*, claim: Claim) -> QuerySet[Note]:
+    return Note.objects.filter(claim=claim).select_related("author")
+
+
+def subscription_queryset(*, user: AnyUser) -> QuerySet[Subscription]:
+    if not user.is_authenticated:
+        return Subscription.objects.none()
+    return Subscription.objects.filter(owner=user).prefetch_related("speakers", "outlets")

@@ -1,0 +1,280 @@
+"""Claims: filters, search, ordering, cursor pagination, and the workflow actions."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Article, Claim, ClaimTransition, Evidence, Note, Outlet, Rating, Speaker
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def api(client_for, reader):
+    return client_for(reader)
+
+
+def test_a_claim_carries_speaker_article_offsets_and_rating(api, published_claim):
+    body = api.get(f"/api/v1/claims/{published_claim.pk}/").json()
+    assert body["speaker"] == {"id": published_claim.speaker_id, "name": "Jane Minister", "title": "Minister of Truth"}
+    assert body["article"]["outlet"]["name"] == "Daily Planet"
+    assert (body["content_start"], body["content_end"]) == (published_claim.content_start, published_claim.content_end)
+    assert body["rating"]["label"] == "False" and body["rating"]["value"] == 2
+    assert body["public_url"].endswith(f"/fact-checks/{published_claim.pk}/")
+
+
+def test_an_unpublished_claim_has_no_public_url(api, new_claim):
+    assert api.get(f"/api/v1/claims/{new_claim.pk}/").json()["public_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=new", ["a"]),
+        ("status=published&status=new", ["a", "b"]),
+        ("kind=indirect", ["c"]),
+        ("rating=false", ["b"]),
+        ("min_checkworthiness=0.8", ["c"]),
+    ],
+)
+def test_filters_select_the_matching_claims(api, make_claim, query, expected):
+    made = {
+        "a": make_claim(checkworthiness=0.1),
+        "b": make_claim(status=Claim.Status.PUBLISHED, checkworthiness=0.2),
+        "c": make_claim(status=Claim.Status.TRIAGED, kind=Claim.Kind.INDIRECT, checkworthiness=0.9),
+    }
+    assert sorted(ids(api.get(f"/api/v1/claims/?{query}"))) == sorted(made[key].pk for key in expected)
+
+
+def test_rating_filter_accepts_an_id_as_well_as_a_slug(api, make_claim):
+    published = make_claim(status=Claim.Status.PUBLISHED)
+    make_claim()
+    assert ids(api.get(f"/api/v1/claims/?rating={Rating.objects.get(slug='false').pk}")) == [published.pk]
+
+
+def test_speaker_outlet_and_article_filters(api, make_claim, article):
+    other_outlet = Outlet.objects.create(name="Gazette")
+    other_article = Article.objects.create(url="https://gazette.example/1", outlet=other_outlet)
+    other_speaker = Speaker.objects.create(name="Bob", normalized_name="bob")
+    mine = make_claim()
+    theirs = make_claim(article=other_article, speaker=other_speaker)
+    assert ids(api.get(f"/api/v1/claims/?speaker={other_speaker.pk}")) == [theirs.pk]
+    assert ids(api.get(f"/api/v1/claims/?outlet={other_outlet.pk}")) == [theirs.pk]
+    assert ids(api.get(f"/api/v1/claims/?article={article.pk}")) == [mine.pk]
+
+
+def test_date_range_filters(api, make_claim):
+    now = timezone.now()
+    old = make_claim()
+    Claim.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=10))
+    recent = make_claim(status=Claim.Status.PUBLISHED, published_at=now - timedelta(days=1))
+    after = (now - timedelta(days=5)).isoformat().replace("+00:00", "Z")
+    assert ids(api.get("/api/v1/claims/", {"created_after": after})) == [recent.pk]
+    assert ids(api.get("/api/v1/claims/", {"created_before": after})) == [old.pk]
+    assert ids(api.get("/api/v1/claims/", {"published_after": after})) == [recent.pk]
+    assert ids(api.get("/api/v1/claims/", {"published_before": after})) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=bogus", "min_checkworthiness=2", "speaker=abc", "speaker=1.5", "created_after=yesterday",
+     "speaker=99999999999999999999999", "cursor=not-a-cursor", "page_size=0"],
+)
+def test_bad_filter_values_answer_400_naming_the_parameter(api, query):
+    response = api.get(f"/api/v1/claims/?{query}")
+    assert response.status_code == 400, response.content
+    assert query.split("=")[0] in response.json()["error"]["fields"]
+
+
+def test_search_finds_claims_by_their_words(api, make_claim):
+    hit = make_claim(content="Unemployment fell to its lowest level in decades")
+    make_claim(content="The bridge will open next spring")
+    assert ids(api.get("/api/v1/claims/", {"q": "unemployment decades"})) == [hit.pk]
+    assert ids(api.get("/api/v1/claims/", {"q": "nothing-like-this"})) == []
+
+
+def test_ordering_by_checkworthiness(api, make_claim):
+    low, high, mid = make_claim(checkworthiness=0.1), make_claim(checkworthiness=0.9), make_claim(checkworthiness=0.5)
+    assert ids(api.get("/api/v1/claims/?ordering=-checkworthiness")) == [high.pk, mid.pk, low.pk]
+    assert ids(api.get("/api/v1/claims/?ordering=checkworthiness")) == [low.pk, mid.pk, high.pk]
+
+
+def _walk(api, url: str) -> tuple[list[int], list[str]]:
+    seen: list[int] = []
+    pages: list[str] = []
+    while url:
+        body = api.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        pages.append(url)
+        url = body["next"]
+    return seen, pages
+
+
+@pytest.mark.parametrize("ordering", ["-created_at", "checkworthiness", "-checkworthiness"])
+def test_cursor_pages_visit_every_claim_once_even_with_tied_scores(api, article, speaker, ordering):
+    # 25 claims sharing 3 scores: ties across page boundaries must neither repeat nor skip.
+    Claim.objects.bulk_create(
+        Claim(article=article, kind="direct", content=f"c{i}", content_start=i * 10, content_end=i * 10 + 5,
+              speaker=speaker, checkworthiness=(i % 3) / 2, fingerprint=f"f{i}")
+        for i in range(25)
+    )
+    seen, pages = _walk(api, f"/api/v1/claims/?page_size=4&ordering={ordering}")
+    assert sorted(seen) == sorted(Claim.objects.values_list("pk", flat=True))
+    assert len(pages) == 7
+    scores = [Claim.objects.get(pk=pk).checkworthiness for pk in seen]
+    if "checkworthiness" in ordering:
+        assert scores == sorted(scores, reverse=ordering.startswith("-"))
+
+
+def test_previous_links_walk_back_to_the_same_pages(api, article, speaker):
+    Claim.objects.bulk_create(
+        Claim(article=article, kind="direct", content=f"c{i}", content_start=i * 10, content_end=i * 10 + 5,
+              checkworthiness=0.5, fingerprint=f"f{i}")
+        for i in range(9)
+    )
+    first = api.get("/api/v1/claims/?page_size=4").json()
+    second = api.get(first["next"]).json()
+    back = api.get(second["previous"]).json()
+    assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
+    assert first["previous"] is None
+
+
+def test_page_size_is_capped_at_200(api, article):
+    Claim.objects.bulk_create(
+        Claim(article=article, kind="direct", content=f"c{i}", content_start=i * 10, content_end=i * 10 + 5,
+              fingerprint=f"f{i}")
+        for i in range(205)
+    )
+    assert len(ids(api.get("/api/v1/claims/?page_size=1000"))) == 200
+    assert len(ids(api.get("/api/v1/claims/"))) == 50
+
+
+# --- workflow actions ----------------------------------------------------------------------------
+
+
+def test_a_claim_moves_through_the_workflow_via_the_transition_endpoint(client_for, researcher, editor, new_claim):
+    research, edit = client_for(researcher), client_for(editor)
+    url = f"/api/v1/claims/{new_claim.pk}/transition/"
+    response = research.post(url, {"to": "triaged", "note": "worth checking"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["claim"]["status"] == "triaged"
+    assert ClaimTransition.objects.filter(claim=new_claim, to_status="triaged", actor=researcher).exists()
+    assert "triaged" not in research.get(url).json()["available_transitions"]
+    assert research.get(url).json()["status"] == "triaged"
+
+
+def test_an_impossible_transition_is_a_409_and_changes_nothing(client_for, editor, new_claim):
+    response = client_for(editor).post(
+        f"/api/v1/claims/{new_claim.pk}/transition/", {"to": "corrected"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "invalid_transition"
+    new_claim.refresh_from_db()
+    assert new_claim.status == "new"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"to": "flying"}, "to"), ({"to": "triaged", "assignee": 987654}, "assignee"),
+     ({"to": "triaged", "rating": 987654}, "rating"), ({"to": "triaged", "status": "published"}, "status")],
+)
+def test_transition_input_is_validated(client_for, editor, new_claim, body, field):
+    response = client_for(editor).post(f"/api/v1/claims/{new_claim.pk}/transition/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_evidence_is_added_through_the_service_and_listed(client_for, researcher, new_claim):
+    client = client_for(researcher)
+    url = f"/api/v1/claims/{new_claim.pk}/evidence/"
+    created = client.post(url, {"url": "https://stats.example/t1", "stance": "contradicts"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["added_by"] == "researcher"
+    duplicate = client.post(url, {"url": "https://stats.example/t1"}, format="json")
+    assert duplicate.status_code == 400 and "url" in duplicate.json()["error"]["fields"]
+    assert [row["url"] for row in client.get(url).json()] == ["https://stats.example/t1"]
+    assert Evidence.objects.filter(claim=new_claim).count() == 1
+
+
+def test_evidence_cannot_set_its_author(client_for, researcher, editor, new_claim):
+    response = client_for(researcher).post(
+        f"/api/v1/claims/{new_claim.pk}/evidence/", {"url": "https://x.example/", "added_by": editor.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert Evidence.objects.count() == 0
+
+
+def test_notes_are_written_by_their_author(client_for, researcher, new_claim):
+    client = client_for(researcher)
+    response = client.post(f"/api/v1/claims/{new_claim.pk}/notes/", {"body": "Ask the ministry"}, format="json")
+    assert response.status_code == 201
+    assert Note.objects.get().author == researcher
+    assert client.get(f"/api/v1/claims/{new_claim.pk}/notes/").json()[0]["body"] == "Ask the ministry"
+
+
+def test_claimreview_feed_lists_published_checks_newest_first(client_for, make_claim):
+    older = make_claim(status=Claim.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=2))
+    newer = make_claim(status=Claim.Status.CORRECTED, published_at=timezone.now() - timedelta(days=1))
+    make_claim()
+    body = client_for(None).get("/api/v1/claimreviews/").json()
+    assert [item["claimReviewed"] for item in body["results"]] == [newer.content, older.content]
+    assert all(item["@type"] == "ClaimReview" for item in body["results"])
+
+
+def test_speakers_carry_published_claim_counts_per_rating(client_for, reader, make_claim):
+    make_claim(status=Claim.Status.PUBLISHED)
+    make_claim(status=Claim.Status.PUBLISHED)
+    make_claim(status=Claim.Status.PUBLISHED, rating=Rating.objects.get(slug="true"))
+    make_claim()
+    row = client_for(reader).get("/api/v1/speakers/").json()["results"][0]
+    assert row["ratings"] == {"false": 2, "true": 1}
+    assert row["claim_count"] == 4
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [("0007-09-22T03:42:29+21:43", 200), ("0001-01-01T00:00:00+05:00", 400)]
+)
+def test_dates_are_normalised_to_utc_and_out_of_range_ones_refused(api, value, status):
+    # PostgreSQL refuses offsets past 15:59; year 1 shifted back to UTC falls off the calendar.
+    response = api.get("/api/v1/claims/", {"created_after": value})
+    assert response.status_code == status, response.content
+
+
+@pytest.mark.parametrize("internal", [True, False])
+def test_the_fast_claim_rendering_matches_drfs_generic_rendering(make_claim, reader, rf, internal):
+    from rest_framework.request import Request
+
+    from claims.api.serializers import ClaimSerializer
+    from claims.selectors.api import claim_queryset
+
+    bare_article = Article.objects.create(url="https://nowhere.example/x")  # no outlet, no dates
+    corrected = make_claim(status=Claim.Status.CORRECTED, spans=[[1, 5]], checkworthiness_reasons=["number"],
+                           corrected_at=timezone.now())
+    orphan = make_claim(speaker=None, article=bare_article)
+    context = {"request": Request(rf.get("/")), "internal": internal}
+    rows = list(claim_queryset(user=reader).filter(pk__in=[corrected.pk, orphan.pk]))
+    assert len(rows) == 2
+    for claim in rows:
+        serializer = ClaimSerializer(claim, context=context)
+        assert serializer.to_representation(claim) == serializer.generic_representation(claim)
+
+
+@pytest.mark.parametrize("role", ["reader", "nobody"])
+def test_a_claim_reads_the_same_in_the_list_as_in_its_detail(client_for, request, make_claim, role):
+    bare_article = Article.objects.create(url="https://nowhere.example/y")
+    make_claim(status=Claim.Status.CORRECTED, spans=[[1, 5]], corrected_at=timezone.now())
+    make_claim(status=Claim.Status.PUBLISHED, speaker=None, article=bare_article)
+    make_claim()
+    client = client_for(request.getfixturevalue(role))
+    listed = client.get("/api/v1/claims/").json()["results"]
+    assert listed
+    for row in listed:
+        assert row == client.get(row["api_url"]).json()
