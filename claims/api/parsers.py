@@ -6,6 +6,7 @@ body would otherwise be read into memory whole; here it is refused with 413 befo
 from __future__ import annotations
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from claims.api.exceptions import PayloadTooLarge, too_large_message
@@ -22,4 +23,8 @@ class SizeLimitedJSONParser(JSONParser):
                 length = 0
             if length > limit:
                 raise PayloadTooLarge(too_large_message(length))
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            # json.loads gives up on very deep nesting with RecursionError, which DRF doesn't map.
+            raise ParseError("JSON parse error - the document is nested too deeply.") from exc

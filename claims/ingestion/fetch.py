@@ -1,0 +1,242 @@
+"""HTTP GET for untrusted URLs: SSRF-guarded, size-capped, time-limited, redirects checked hop by hop.
+
+Why urllib3 directly rather than requests: we must connect to the address the guard vetted, not
+to whatever a second DNS lookup returns (DNS rebinding). A urllib3 pool opened on the vetted IP,
+with the Host header and (for https) SNI and certificate checks set to the original host name,
+does exactly that and nothing is resolved twice. Redirects are followed by hand so that every
+hop goes through the guard again. Environment proxies are deliberately not used.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from urllib.parse import quote, urljoin
+
+import certifi
+import urllib3
+from django.conf import settings
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    DecodeError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+from .errors import FetchError, TransientFetchError
+from .guard import IPAddress, Target, parse_target, resolve
+
+__all__ = [
+    "FEED_TYPES",
+    "HTML_TYPES",
+    "FetchError",
+    "FetchedResponse",
+    "TransientFetchError",
+    "fetch_url",
+]
+
+HTML_TYPES: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+FEED_TYPES: tuple[str, ...] = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",  # RSS 1.0
+    "application/xml",
+    "text/xml",
+)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+CHUNK_BYTES = 64 * 1024
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+USER_AGENT = "FactcheckTracker/1.0 (claim and quote tracker)"
+
+
+@dataclass(frozen=True)
+class FetchedResponse:
+    url: str
+    final_url: str
+    status: int
+    content_type: str  # the media type only, lower case ("text/html")
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+
+    @property
+    def charset(self) -> str | None:
+        """The charset parameter of the Content-Type header, if the server sent one."""
+        for param in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+
+def fetch_url(
+    url: str,
+    *,
+    accept: tuple[str, ...] = HTML_TYPES,
+    headers: Mapping[str, str] | None = None,
+) -> FetchedResponse:
+    """GET `url` and return its body; raise FetchError (permanent) or TransientFetchError (retry).
+
+    `headers` adds request headers (If-None-Match / If-Modified-Since for feeds); a 304 answer is
+    returned with an empty body rather than raised, because for a conditional GET it is success.
+    """
+    current = url
+    for _hop in range(settings.FACTCHECK_FETCH_MAX_REDIRECTS + 1):
+        target = parse_target(current)
+        addresses = resolve(target)
+        pool, response = _open(target, addresses, accept=accept, extra_headers=headers or {})
+        try:
+            if response.status in REDIRECT_STATUSES:
+                location = (response.headers.get("location") or "").strip()
+                if not location:
+                    raise FetchError(f"{current} answered a redirect ({response.status}) without a Location")
+                # Servers send raw spaces or UTF-8 in Location; browsers percent-encode them, so do we.
+                current = urljoin(current, quote(location, safe=_URL_SAFE))
+                continue
+            return _read(url=url, final_url=current, response=response, accept=accept)
+        finally:
+            response.release_conn()
+            pool.close()
+    raise FetchError(f"too many redirects (more than {settings.FACTCHECK_FETCH_MAX_REDIRECTS}) starting at {url}")
+
+
+def _open(
+    target: Target,
+    addresses: list[IPAddress],
+    *,
+    accept: tuple[str, ...],
+    extra_headers: Mapping[str, str],
+) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+    """Send the request to the first vetted address that accepts a connection."""
+    timeout = urllib3.Timeout(
+        connect=settings.FACTCHECK_FETCH_CONNECT_TIMEOUT, read=settings.FACTCHECK_FETCH_READ_TIMEOUT
+    )
+    request_headers = {
+        "Host": target.host_header,
+        "User-Agent": USER_AGENT,
+        "Accept": ", ".join(accept) + ", */*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+        **extra_headers,
+    }
+    last_error: Exception | None = None
+    for address in addresses:
+        pool = _pool(target, address, timeout)
+        try:
+            response = pool.urlopen(
+                "GET",
+                target.request_path,
+                headers=request_headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                decode_content=True,
+                assert_same_host=False,
+            )
+            return pool, response
+        except NewConnectionError as exc:
+            # Refused or unreachable: a host with several addresses may answer on another one.
+            pool.close()
+            last_error = exc
+            continue
+        except ConnectTimeoutError as exc:
+            pool.close()
+            raise TransientFetchError(
+                f"timed out connecting to {target.host} after {settings.FACTCHECK_FETCH_CONNECT_TIMEOUT:g}s"
+            ) from exc
+        except ReadTimeoutError as exc:
+            pool.close()
+            raise TransientFetchError(
+                f"{target.host} did not answer within {settings.FACTCHECK_FETCH_READ_TIMEOUT:g}s"
+            ) from exc
+        except SSLError as exc:
+            pool.close()
+            raise FetchError(f"the secure connection to {target.host} failed: {exc}") from exc
+        except (ProtocolError, HTTPError, OSError) as exc:
+            pool.close()
+            raise TransientFetchError(f"the connection to {target.host} failed: {exc}") from exc
+    raise TransientFetchError(f"could not connect to {target.host}: {_short(last_error)}")
+
+
+def _pool(target: Target, address: IPAddress, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
+    """A one-connection pool pinned to `address`; https still verifies the certificate of `host`."""
+    common = {"host": str(address), "port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
+    if target.scheme == "http":
+        return urllib3.HTTPConnectionPool(**common)
+    return urllib3.HTTPSConnectionPool(
+        **common,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=getattr(settings, "FACTCHECK_FETCH_CA_BUNDLE", "") or certifi.where(),
+        server_hostname=target.host,
+        assert_hostname=target.host,
+    )
+
+
+def _read(*, url: str, final_url: str, response: urllib3.BaseHTTPResponse, accept: tuple[str, ...]) -> FetchedResponse:
+    status = response.status
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if status == 304:
+        return FetchedResponse(url=url, final_url=final_url, status=status, content_type=content_type, body=b"", headers=headers)
+    if status == 429 or status >= 500:
+        raise TransientFetchError(f"{final_url} answered {_status_text(status)}; it may work later")
+    if status >= 400:
+        raise FetchError(f"{final_url} answered {_status_text(status)}")
+    if not 200 <= status < 300:
+        raise FetchError(f"{final_url} answered an unexpected {_status_text(status)}")
+    if content_type not in accept:
+        shown = content_type or "no content type"
+        raise FetchError(f"refused: {final_url} is {shown}, expected one of {', '.join(accept)}")
+    limit = settings.FACTCHECK_FETCH_MAX_BYTES
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(f"refused: the page is {int(declared):,} bytes, over the {limit:,}-byte limit")
+    body = _read_capped(response, limit=limit, final_url=final_url)
+    return FetchedResponse(url=url, final_url=final_url, status=status, content_type=content_type, body=body, headers=headers)
+
+
+def _read_capped(response: urllib3.BaseHTTPResponse, *, limit: int, final_url: str) -> bytes:
+    """Read at most `limit` (decompressed) bytes, so neither a huge page nor a gzip bomb fills memory.
+
+    The read timeout applies to each socket read; the overall deadline stops a server that
+    trickles one byte at a time from holding a worker for ever.
+    """
+    deadline = time.monotonic() + settings.FACTCHECK_FETCH_CONNECT_TIMEOUT + 2 * settings.FACTCHECK_FETCH_READ_TIMEOUT
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        for chunk in response.stream(CHUNK_BYTES, decode_content=True):
+            total += len(chunk)
+            if total > limit:
+                raise FetchError(f"refused: the page is larger than the {limit:,}-byte limit")
+            if time.monotonic() > deadline:
+                raise TransientFetchError(f"{final_url} sent its page too slowly")
+            chunks.append(chunk)
+    except ReadTimeoutError as exc:
+        raise TransientFetchError(
+            f"{final_url} stopped sending within {settings.FACTCHECK_FETCH_READ_TIMEOUT:g}s"
+        ) from exc
+    except DecodeError as exc:
+        raise FetchError(f"{final_url} sent a body that could not be decompressed") from exc
+    except (ProtocolError, HTTPError, OSError) as exc:
+        raise TransientFetchError(f"the connection to {final_url} broke while reading: {_short(exc)}") from exc
+    return b"".join(chunks)
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _short(exc: Exception | None) -> str:
+    """urllib3 error messages embed connection objects; keep the part after the last colon."""
+    if exc is None:
+        return "no address to connect to"
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused"
+    return text.rsplit(": ", 1)[-1] or text
