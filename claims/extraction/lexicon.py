@@ -61,3 +61,20 @@ STANCE = set("""call criticize criticise praise endorse support back thank mock 
 attack describe want urge ask oppose reject question blame cite applaud welcome defend tout propose
 demand recommend refer decry denounce lambaste ridicule hail credit challenge label dub brand
 encourage advocate favor favour prefer""".split())
+
+# Verbs of seeming: "X seemed to Y", "it appears that Y" -- an assertion with no named source.
+SEEM = {"seem", "appear"}
+# Verbs whose object is the addressee, not the claim ("told reporters", "warned voters").
+ADDRESSEE = set("tell ask inform assure warn urge remind thank caution".split())
+# Nouns that carry an attributed claim: "allegations that Y", "his decision to Y", "X's view that Y".
+CLAIM_NOUNS = set("""allegation claim assertion accusation argument belief view contention insistence
+suggestion promise pledge vow warning threat prediction charge notion statement announcement
+decision plan proposal call demand hope expectation fear admission denial complaint
+criticism concern""".split())
+# Verbs whose object or complement states a position, a topic or an intention of the subject:
+# "X discussed Y", "X spoke about Y", "X sought to Y", "X sees Y as Z", "X voted to Y".
+POSITION = set("""talk discuss mention offer name express highlight echo focus point agree respond
+identify list ignore apologize recognize reference congratulate cheer rail hope question""".split())
+STANCE = STANCE | POSITION
+# Verbs of saying whose direct object is what was said ("half said so", "X says the plan is dead").
+SAY_OBJECT = set("say claim repeat reiterate state assert tweet write".split())

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import BELIEF, CLAUSE, DOBJ, EVIDENCE, QUOTE_ONLY, SPEECH, STANCE, XCOMP
+from .lexicon import (BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, EVIDENCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
+                      STANCE, XCOMP)
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
+# Cues whose passive subject is still the source ("he was quoted as saying").
+PASSIVE_SOURCE = {"quote"}
+STANCE_PREPS = ("for", "on", "as", "of", "about", "to", "against", "over", "with")
+# "called for Y", "spoke about Y", "railed against Y": the claim is what follows the preposition
+PREP_TOPIC = ("for", "on", "about", "against", "over", "to", "with")
+# A claim clause is cut before a conjoined verb that is a cue of its own ("he respects Y and calls Z").
+CUT_AT = SPEECH | STANCE | DOBJ | (XCOMP - {"plan", "expect"})
 LINK_UP = ("advcl", "conj", "xcomp", "pcomp", "acl", "relcl")
 
 
@@ -30,20 +38,40 @@ def is_cue_verb(tok) -> bool:
 
 
 def subject_of(tok, depth=0):
-    """The subject of a verb, or of the verb it hangs from ("..., adding that" / "and said")."""
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj") and not c.is_punct:
-            return c
-        if c.dep_ == "nsubjpass" and tok.lemma_ not in ("tell", "ask", "expect"):
-            return c
+    """The subject of a verb, or of the verb it hangs from ("..., adding that" / "and said").
+    Of several subjects the nearest wins; one cut off by a line break (a "2:00 p.m." dateline
+    the parser joined to the next sentence) is not a subject."""
+    # the subject of a passive cue is its target ("she was asked", "he has been criticized"), not
+    # the source; the source is the agent, if any
+    subs = [c for c in tok.children if not c.is_punct and (
+        c.dep_ in ("nsubj", "csubj") or c.dep_ == "nsubjpass" and tok.lemma_.lower() in PASSIVE_SOURCE)]
+    if subs:
+        doc = tok.doc
+        best = None
+        for c in subs:
+            lo, hi = sorted((c.i, tok.i))
+            if hi - lo <= 60 and any("\n" in doc[k].text for k in range(lo, hi)):
+                continue
+            if best is None or abs(c.i - tok.i) < abs(best.i - tok.i):
+                best = c
+        if best is not None:
+            return best
+        return None
     for c in tok.children:
         if c.dep_ == "agent":
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
+    if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl", "ROOT"):
+        # "Asked about it, she said ...": whoever asked is not named
+        return None
     if depth < 2 and tok.dep_ in LINK_UP and tok.head is not tok:
         if tok.dep_ == "relcl":
             return tok.head if tok.head.pos_ in ("PROPN", "NOUN", "PRON") else None
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
+            return tok.head  # "a statement saying ...", "emails showing ..."
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
+            return subject_of(tok.head.head, depth + 1)  # "she began by saying ..."
         return subject_of(tok.head, depth + 1)
     return None
 
@@ -75,7 +103,7 @@ def _subtree_run(t):
     doc = t.doc
     lo, hi = t.left_edge.i, t.right_edge.i
     for d in t.subtree:
-        if d is not t and d.dep_ == "conj" and d.i > t.i and d.lemma_.lower() in SPEECH and d.i <= hi:
+        if d is not t and d.dep_ == "conj" and d.i > t.i and d.lemma_.lower() in CUT_AT and d.i <= hi:
             hi = d.left_edge.i - 1
             while hi > t.i and (doc[hi].dep_ == "cc" or doc[hi].is_punct):
                 hi -= 1
@@ -92,6 +120,21 @@ def cues_in(parsed, in_quote) -> list[Cue]:
             if c:
                 out.append(c)
             continue
+        if tok.pos_ == "NOUN" and lem in CLAIM_NOUNS:
+            c = _claim_noun(parsed, tok, in_quote)
+            if c:
+                out.append(c)
+            continue
+        if lem in SEEM and tok.pos_ in ("VERB", "AUX"):
+            c = _seem(parsed, tok, in_quote)
+            if c:
+                out.append(c)
+            continue
+        if lem == "expect" and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
+            c = _seem(parsed, tok, in_quote)
+            if c:
+                out.append(c)
+                continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
             continue
         if lem not in CLAUSE and lem not in XCOMP and lem not in DOBJ and lem not in SPEECH \
@@ -110,6 +153,8 @@ def cues_in(parsed, in_quote) -> list[Cue]:
                 # "He said legalizing it could ..." parsed with an xcomp
                 comps = [c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i
                          and not any(g.lower_ == "to" and g.i < c.i for g in c.children)]
+            if not comps and lem in SPEECH:
+                comps = _that_clause_below(tok)
             if not comps and tok.dep_ == "parataxis" and tok.head.i < tok.i:
                 # "Y, X said": the reported clause is the head; the cue hangs from it
                 head = tok.head
@@ -156,15 +201,23 @@ def cues_in(parsed, in_quote) -> list[Cue]:
         if not made and lem in STANCE and subj is not None:
             parts = [c for c in tok.children if c.i > tok.i and (
                 c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative") or
-                c.dep_ == "prep" and c.lower_ in ("for", "on", "as", "of", "about", "to"))]
+                c.dep_ == "prep" and c.lower_ in STANCE_PREPS)]
             if parts and not (len(parts) == 1 and parts[0].dep_ == "dative"):
                 lo = min(p.left_edge.i for p in parts)
                 hi = max(p.right_edge.i for p in parts)
-                if parts[0].dep_ == "prep" and parts[0].lower_ in ("for", "on", "about") and len(parts) == 1:
+                if parts[0].dep_ == "prep" and parts[0].lower_ in PREP_TOPIC and len(parts) == 1:
                     lo = parts[0].i + 1
                 span = _trim(parsed, tok.doc[lo:hi + 1])
                 if span:
                     out.append(Cue(tok, cue_spans, cue_text, subj, [span], "stance", 0.35))
+                    made = True
+        if not made and lem in SAY_OBJECT and subj is not None:
+            # "X says the plan is dead" parsed as an object; "half said so", "most said yes"
+            obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+            if obj is not None and not in_quote(parsed.tstart(obj)) and obj.lemma_.lower() not in CLAIM_NOUNS:
+                span = _trim(parsed, _subtree_run(obj))
+                if span:
+                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "object", 0.4))
                     made = True
         if not made and lem in SPEECH and subj is not None:
             # a bare cue ("he said.") kept for attributing nearby quotations only
@@ -193,3 +246,93 @@ def _according(parsed, tok):
         return None
     cue_spans = [(parsed.tstart(tok), parsed.tend(to))]
     return Cue(tok, cue_spans, tok.doc[tok.i:to.i + 1].text, pobj, spans, "according", 0.7)
+
+
+def _seem(parsed, tok, in_quote):
+    """"X seemed to Y", "X is expected to Y", "it appears that Y": the claim is the subject and
+    its predicate; nobody is named as its source (an agent, "is expected by X to", is)."""
+    if in_quote(parsed.tstart(tok)):
+        return None
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    comp = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.i > tok.i), None)
+    if comp is None:
+        return None
+    spans = []
+    if subj is not None and subj.lower_ not in ("it", "there") and subj.i < tok.i:
+        s = _trim(parsed, tok.doc[subj.left_edge.i:subj.right_edge.i + 1])
+        if s:
+            spans.append(s)
+    c = _trim(parsed, _subtree_run(comp))
+    if not c:
+        return None
+    spans.append(c)
+    agent = None
+    for a in tok.children:
+        if a.dep_ == "agent":
+            agent = next((g for g in a.children if g.dep_ == "pobj"), None)
+    cue_spans = [(parsed.tstart(tok), parsed.tend(tok))]
+    return Cue(tok, cue_spans, tok.text, agent, spans, "seem", 0.35)
+
+
+def _claim_noun(parsed, tok, in_quote):
+    """"allegations that Y", "her claim that Y", "his decision to Y": the clause is the claim, a
+    possessive ("Trump's view") or a by/from phrase its source."""
+    if in_quote(parsed.tstart(tok)):
+        return None
+    comp = None
+    for c in tok.children:
+        if c.i <= tok.i:
+            continue
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+                g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+            comp = c
+            break
+        if c.dep_ in ("acl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i
+                                              for g in c.children):
+            comp = c
+            break
+    if comp is None:
+        return None
+    span = _trim(parsed, _subtree_run(comp))
+    if not span:
+        return None
+    src = None
+    for c in tok.children:
+        if c.dep_ == "poss":
+            src = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from") and c.i < comp.i:
+            src = next((g for g in c.children if g.dep_ == "pobj"), src)
+    cue = tok
+    if src is None:
+        # "X made the allegation that", "X said in a statement that": the governing verb's subject
+        verb = tok.head
+        if tok.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        if tok.dep_ in ("dobj", "pobj") and verb.pos_ in ("VERB", "AUX") and verb is not tok:
+            src = subject_of(verb)
+            if src is not None and verb.lemma_.lower() in SPEECH:
+                cue = verb
+    cue_spans = [(parsed.tstart(cue), parsed.tend(cue))]
+    return Cue(cue, cue_spans, cue.text, src, [span], "noun", 0.3 if cue is tok else 0.6)
+
+
+def _that_clause_below(verb):
+    """A that-clause the parser hung from a noun in the verb's prepositional phrase ("X said on
+    Friday during a news conference that Y"): at most two prepositional phrases down."""
+    frontier = [verb]
+    for _ in range(2):
+        nxt = []
+        for h in frontier:
+            for p in h.children:
+                if p.dep_ != "prep" or p.i < verb.i:
+                    continue
+                for o in p.children:
+                    if o.dep_ != "pobj":
+                        continue
+                    for c in o.children:
+                        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > o.i and any(
+                                g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                            return [c]
+                    nxt.append(o)
+        frontier = nxt
+    return []

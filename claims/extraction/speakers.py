@@ -73,6 +73,16 @@ def mention_from_token(parsed, tok) -> Mention | None:
         first = doc[first.i + 1]
     while last.i > first.i and last.is_punct:
         last = doc[last.i - 1]
+    # a mention never runs over a line break ("3:20 p.m.\n\nEarly results of a poll")
+    for k in range(first.i, min(tok.i, last.i)):
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            first = doc[k + 1]
+    for k in range(max(tok.i, first.i), last.i):
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            last = doc[k]
+            break
+    while first.i < last.i and (first.is_punct or first.is_space):
+        first = doc[first.i + 1]
     span = doc[first.i:last.i + 1]
     appos = next((c for c in tok.children if c.dep_ == "appos"), None)
     if tok.pos_ == "NOUN" and appos is not None and appos.pos_ == "PROPN" and appos.i > tok.i:
