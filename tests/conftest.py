@@ -37,7 +37,10 @@ def _fresh_cache() -> Iterator[None]:
     """Throttle counters live in the cache (Redis in CI): one test's requests must not throttle the next."""
     from django.core.cache import cache
 
-    cache.clear()
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - Redis may be down on purpose (fault tests); nothing to clear then
+        pass
     yield
 
 

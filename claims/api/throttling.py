@@ -5,8 +5,13 @@ by the environment after import (or overridden by a test) would be ignored.
 """
 from __future__ import annotations
 
+import logging
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+logger = logging.getLogger(__name__)
 
 
 class _LiveRateMixin:
@@ -14,6 +19,15 @@ class _LiveRateMixin:
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view) -> bool:
+        # The counters live in the shared cache (Redis). If it is unreachable, serve the request
+        # unthrottled rather than answer 500: the database, not the cache, holds the data.
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - any cache backend failure
+            logger.warning("throttle cache unavailable; request not throttled", exc_info=True)
+            return True
 
 
 class AnonThrottle(_LiveRateMixin, AnonRateThrottle):
