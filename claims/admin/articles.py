@@ -34,6 +34,9 @@ class SubmitArticleForm(forms.Form):
     def clean(self):
         data = super().clean()
         given = [name for name in ("url", "text", "file") if data.get(name)]
+        if self.errors:
+            # A field already said what is wrong with it; "give exactly one" on top only confuses.
+            return data
         if len(given) != 1:
             raise forms.ValidationError("Give exactly one of: a URL, a text or a file.")
         upload = data.get("file")

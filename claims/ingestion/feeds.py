@@ -24,12 +24,13 @@ from claims.services.articles import submit_article
 from claims.services.errors import InvalidInput, NotFound
 
 from .fetch import FEED_TYPES, FetchError, TransientFetchError, fetch_url
-from .guard import address_refusal, parse_target
+from .guard import address_refusal, allowed_by_settings, parse_target
 
 __all__ = [
     "FeedPollResult",
     "claim_due_feeds",
     "create_feed",
+    "ensure_feed",
     "due_feeds",
     "poll_feed",
     "validate_feed_url",
@@ -74,11 +75,21 @@ def validate_feed_url(url: str) -> str:
         target = parse_target(url)
     except FetchError as exc:
         raise InvalidInput(exc.message, field="url") from exc
-    if target.ip_literal is not None and (reason := address_refusal(target.ip_literal)):
+    if (
+        target.ip_literal is not None
+        and (reason := address_refusal(target.ip_literal))
+        and not allowed_by_settings(target.ip_literal)
+    ):
         raise InvalidInput(f"refused: {target.ip_literal} is {reason}", field="url")
     if len(target.url) > 2048:
         raise InvalidInput("The URL is longer than 2,048 characters.", field="url")
     return target.url
+
+
+def ensure_feed(*, url: str) -> Feed:
+    """The registered feed for this URL, registering it first if needed (the `ingest --feed` path)."""
+    existing = Feed.objects.filter(url=validate_feed_url(url)).first()
+    return existing if existing is not None else create_feed(url=url)
 
 
 def create_feed(

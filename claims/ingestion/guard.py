@@ -141,7 +141,7 @@ def address_refusal(ip: IPAddress) -> str | None:
     return None
 
 
-def _allowed_anyway(ip: IPAddress) -> bool:
+def allowed_by_settings(ip: IPAddress) -> bool:
     """The settings that open the guard: everything (tests/dev) or listed networks only."""
     if settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
         return True
@@ -160,7 +160,7 @@ def resolve(target: Target) -> list[IPAddress]:
     addresses = [target.ip_literal] if target.ip_literal is not None else _lookup(target)
     for ip in addresses:
         reason = address_refusal(ip)
-        if reason and not _allowed_anyway(ip):
+        if reason and not allowed_by_settings(ip):
             if target.ip_literal is not None:
                 raise FetchError(f"refused: {ip} is {reason}")
             raise FetchError(f"refused: {target.host} resolves to {ip}, which is {reason}")

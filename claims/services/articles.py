@@ -46,6 +46,14 @@ def decode_upload(data: bytes) -> str:
         encoding = "utf-16"
     else:
         encoding = "utf-8-sig"
+        # UTF-16 without a BOM is valid UTF-8 with a NUL between letters (the NULs are then
+        # stripped and curly quotes turn into control characters): refuse it, don't mangle it.
+        if data.count(b"\x00") * 10 > len(data):
+            raise InvalidInput(
+                "The file looks like UTF-16 text without a byte-order mark, or a binary file; "
+                "save it as UTF-8 and submit it again.",
+                field="file",
+            )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -103,6 +103,10 @@ def process_article(*, article_id: int) -> list[int]:
             _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error="")
     except TransientError:
         raise
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away (restart, failover): not the article's fault. Recording
+        # "failed" could succeed once it is back and would stop a good article for good.
+        raise TransientError(f"database unavailable: {exc}") from exc
     except SoftTimeLimitExceeded:
         fail_article(article_id=article_id, error="Processing took longer than the time limit; the text may be too long.")
         return []

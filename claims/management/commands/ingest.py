@@ -95,10 +95,10 @@ class Command(BaseCommand):
         summary.claims += article.claims.count()
 
     def _ingest_feed(self, url: str, summary: Summary) -> None:
-        from claims.ingestion.feeds import create_feed, poll_feed
+        from claims.ingestion.feeds import ensure_feed, poll_feed
 
         try:
-            feed = create_feed(url=url)
+            feed = ensure_feed(url=url)
             result = poll_feed(feed_id=feed.pk)
         except DomainError as exc:
             summary.failures.append((url, exc.message))
