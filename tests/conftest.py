@@ -6,6 +6,7 @@ unless FACTCHECK_REQUIRE_SERVICES=1 (set by .ci/run), where a missing service is
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,6 +45,23 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Tests with real transactions end with a flush, which empties the groups and the rating
+    scale a migration seeded; put them back for the next such test."""
+    marker = request.node.get_closest_marker("django_db")
+    wants = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if not wants and not (marker and marker.kwargs.get("transaction")):
+        return
+    if wants:
+        request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_groups_and_rating_scale").seed_groups_and_scale(apps)
+
+
 def _missing_services() -> str | None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "DATABASE_URL does not point at PostgreSQL"
@@ -60,6 +78,10 @@ def _missing_services() -> str | None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") and not shutil.which("chromium"):
+        if REQUIRE_SERVICES:
+            pytest.fail("browser test but Chromium is not installed (FACTCHECK_REQUIRE_SERVICES=1)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
     if item.get_closest_marker("services"):
         reason = _missing_services()
         if reason:

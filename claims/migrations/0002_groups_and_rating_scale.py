@@ -35,6 +35,11 @@ def seed(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    seed_groups_and_scale(apps)
+
+
+def seed_groups_and_scale(apps) -> None:
+    """Idempotent; also used by the test suite to restore this data after a flush."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUPS.items():

@@ -21,10 +21,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
-    # The live server needs committed data; serialized_rollback restores the seeded groups and
-    # rating scale for the tests that run after this one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (tests/conftest.py re-seeds the groups and scale).
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -115,6 +115,7 @@ def beat(supervisor: Supervisor) -> None:
     supervisor.check()
     try:
         pipeline.sweep_stuck_articles(older_than=STUCK_AFTER)
+        pipeline.sweep_unannounced_articles(older_than=STUCK_AFTER)
         now = timezone.now()
         AlertDelivery.objects.filter(status="pending", next_attempt_at__gt=now).update(next_attempt_at=now)
         alerts.retry_due_deliveries()
