@@ -82,6 +82,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if REQUIRE_SERVICES:
             pytest.fail("browser test but Chromium is not installed (FACTCHECK_REQUIRE_SERVICES=1)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+    if item.get_closest_marker("faults") and not (REQUIRE_SERVICES or os.environ.get("FACTCHECK_FAULT_TESTS") == "1"):
+        pytest.skip("restarts this machine's PostgreSQL and Redis: runs in CI (.ci/run) or with FACTCHECK_FAULT_TESTS=1")
     if item.get_closest_marker("services"):
         reason = _missing_services()
         if reason:

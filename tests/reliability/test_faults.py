@@ -44,7 +44,7 @@ from claims.services.articles import submit_article
 from tests.conftest import wait_until
 from tests.reliability.smtp_sink import SmtpSink
 
-pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(480)]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.slow, pytest.mark.timeout(480)]
 log = logging.getLogger(__name__)
 
 ARTICLES = 200
