@@ -27,8 +27,25 @@ def _first(spans: Iterable[Any]) -> tuple[int | None, int | None]:
     return None, None
 
 
+def outermost_claims(extracted: list[Any]) -> list[Any]:
+    """Drop claims lying wholly inside another claim's words ("the council ignored the reviews"
+    inside a councillor's accusation): the extractor reports such nested attributions, which
+    research corpora annotate, but to an editor they are the outer speaker's claim counted twice."""
+    bounds = [(item.content_spans[0][0], item.content_spans[-1][1]) for item in extracted if item.content_spans]
+    kept = []
+    for item in extracted:
+        if not item.content_spans:
+            continue
+        start, end = item.content_spans[0][0], item.content_spans[-1][1]
+        if any(s <= start and end <= e and (s, e) != (start, end) for s, e in bounds):
+            continue
+        kept.append(item)
+    return kept
+
+
 def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
     """Save the extractor's claims for an article; return only the ones that are new."""
+    extracted = outermost_claims(extracted)
     existing = set(Claim.objects.filter(article=article).values_list("content_start", "content_end"))
     speakers: dict[tuple[str, str], Speaker | None] = {}
     to_create: list[Claim] = []

@@ -26,6 +26,18 @@ def normalize_name(name: str) -> str:
     return name
 
 
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "most", "some", "many", "several", "one", "two"}
+
+
+def is_description(name: str) -> bool:
+    """"the professor", "a recent survey", "most market traders": a description, not a name. The
+    claim keeps the mention as written; a Speaker row for it would merge unrelated people."""
+    words = name.split()
+    while words and words[0].casefold() in _DETERMINERS:
+        words = words[1:]
+    return not any(word[:1].isupper() for word in words)
+
+
 def _by_alias(normalized: str) -> Speaker | None:
     ids = set(SpeakerAlias.objects.filter(normalized_name=normalized).values_list("speaker_id", flat=True)[:2])
     return Speaker.objects.get(pk=ids.pop()) if len(ids) == 1 else None
@@ -45,7 +57,7 @@ def add_alias(*, speaker: Speaker, name: str) -> None:
 def resolve_speaker(*, name: str, kind: str | None = None, title: str = "") -> Speaker | None:
     """Find or create the speaker for a resolved name from the extractor."""
     normalized = normalize_name(name)
-    if not normalized or len(normalized) > 300:
+    if not normalized or len(normalized) > 300 or is_description(name):
         return None
     kind = kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
 

@@ -174,3 +174,12 @@ def test_a_failure_to_queue_alerts_is_retried_by_the_sweeper(db, monkeypatch) ->
     article.refresh_from_db()
     assert article.alerts_queued_at is not None
     assert pipeline.sweep_unannounced_articles(older_than=timedelta(0)) == []
+
+
+def test_a_claim_nested_inside_another_claims_words_is_not_stored_twice(db) -> None:
+    text = "Ann Lee said the council ignored two reviews."
+    article = Article.objects.create(text=text, fingerprint="nested")
+    outer = ExtractedClaim(kind="indirect", content=text[13:44], content_spans=[(13, 44)], speaker="Ann Lee")
+    inner = ExtractedClaim(kind="indirect", content=text[25:44], content_spans=[(25, 44)], speaker="council")
+    stored = store_claims(article=article, extracted=[outer, inner])
+    assert [c.content for c in stored] == ["the council ignored two reviews"]

@@ -35,3 +35,15 @@ def test_organisations_keep_their_kind_and_ignore_a_leading_article() -> None:
     us = resolve_speaker(name="the United States", kind="organization")
     assert resolve_speaker(name="United States", kind="organization") == us
     assert us.kind == "organization"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("description", ["The professor", "a recent survey", "most market traders", "officials"])
+def test_a_description_is_not_made_into_a_speaker(description: str) -> None:
+    assert resolve_speaker(name=description, kind="person") is None
+    assert Speaker.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_names_after_a_determiner_are_still_names() -> None:
+    assert resolve_speaker(name="The Port Alder Gazette", kind="organization").name == "The Port Alder Gazette"
