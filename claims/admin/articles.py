@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from claims.admin.bulk import apply_each
 from claims.models import Article, Claim
 from claims.services.articles import decode_upload, retry_article, submit_article
-from claims.services.errors import DomainError, InvalidInput
+from claims.services.errors import InvalidInput
 
 MAX_UPLOAD_BYTES = 10_000_000
 
@@ -99,13 +100,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("claims.change_article"):
             self.message_user(request, "You do not have permission to retry articles.", messages.ERROR)
             return
-        retried, refused = 0, []
-        for article in queryset:
-            try:
-                retry_article(article_id=article.pk)
-                retried += 1
-            except DomainError as exc:
-                refused.append(f"“{article}”: {exc.message}")
+        retried, refused = apply_each(
+            queryset, lambda article: retry_article(article_id=article.pk), lambda article: f"“{article}”"
+        )
         if retried:
             self.message_user(request, f"{retried} article{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
         if refused:

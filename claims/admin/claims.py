@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
+from claims.admin.bulk import apply_each
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.claims import claim_context, claim_timeline, similar_claims
 from claims.services import workflow
@@ -236,13 +237,7 @@ class ClaimAdmin(admin.ModelAdmin):
     # --- bulk actions: each claim through the service; refusals become messages ---
 
     def _bulk(self, request: HttpRequest, queryset: QuerySet, verb: str, call) -> None:
-        done, refused = 0, []
-        for claim in queryset.select_related("assignee"):
-            try:
-                call(claim)
-                done += 1
-            except DomainError as exc:
-                refused.append(f"#{claim.pk}: {exc.message}")
+        done, refused = apply_each(queryset.select_related("assignee"), call, lambda claim: f"#{claim.pk}")
         if done:
             self.message_user(request, f"{done} claim{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
         if refused:

@@ -1,6 +1,8 @@
 """Fetch one article page and extract it: what the pipeline calls for articles submitted by URL."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .fetch import HTML_TYPES, fetch_url
 from .html import Page, extract_page
 
@@ -17,11 +19,5 @@ def fetch_article(url: str) -> Page:
     response = fetch_url(url, accept=HTML_TYPES)
     page = extract_page(response.body, url=response.final_url, charset=response.charset)
     if not page.canonical_url and response.final_url != url:
-        page = Page(
-            text=page.text,
-            title=page.title,
-            byline=page.byline,
-            published_at=page.published_at,
-            canonical_url=response.final_url,
-        )
+        page = replace(page, canonical_url=response.final_url)
     return page

@@ -69,14 +69,14 @@ def _fetch(article: Article) -> bool:
     article.published_at = article.published_at or page.published_at
     article.canonical_url = article.canonical_url or (page.canonical_url or "")[:2048]
     article.outlet = article.outlet or outlet_for_url(article.url)
+    # The same text under another URL (syndication) is kept as one article: this one points at it.
+    article.duplicate_of = twin
+    article.fingerprint = "" if twin is not None else fingerprint
+    fields = ["text", "title", "byline", "published_at", "canonical_url", "outlet", "duplicate_of", "fingerprint"]
+    article.save(update_fields=[*fields, "updated_at"])
     if twin is not None:
-        # The same text reached us under another URL (syndication): keep one article.
-        article.duplicate_of = twin
-        article.save(update_fields=["text", "title", "byline", "published_at", "canonical_url", "outlet", "duplicate_of", "updated_at"])
         _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error=f"Same text as article {twin.pk}.")
         return False
-    article.fingerprint = fingerprint
-    article.save(update_fields=["text", "title", "byline", "published_at", "canonical_url", "outlet", "fingerprint", "updated_at"])
     return True
 
 

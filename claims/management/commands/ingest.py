@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims.models import Article
+from claims.models import Article, Claim
 from claims.services.articles import decode_upload, submit_article
 from claims.services.errors import DomainError
 
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         summary.duplicates += result.duplicates
         for error in result.errors:
             summary.failures.append((url, error))
-        summary.claims += sum(a.claims.count() for a in Article.objects.filter(feed=feed))
+        summary.claims += Claim.objects.filter(article__feed=feed).count()
 
     def _report(self, summary: Summary) -> None:
         self.stdout.write(
