@@ -29,7 +29,6 @@ import os
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,6 +40,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.corpus import articles  # noqa: E402
+
 ARTICLES = int(os.environ.get("BENCH_E2E_ARTICLES", "1000"))
 SUBMITTERS = int(os.environ.get("BENCH_E2E_SUBMITTERS", "4"))
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
@@ -48,6 +49,8 @@ DB_NAME = "factcheck_bench"
 TARGET_RATIO = 0.8
 TARGET_RSS_GROWTH = 0.10
 IDLE_REQUESTS = 300
+# Phase 2 (latency under ingestion load) ingests this many more articles, a different seed.
+LATENCY_ARTICLES = int(os.environ.get("BENCH_E2E_LATENCY_ARTICLES", "200"))
 # A steady reader load (requests per second) rather than a flat-out loop: a loop would take a whole
 # core from the workers on a small machine and measure CPU contention instead of the API.
 GET_RPS = float(os.environ.get("BENCH_E2E_GET_RPS", "10"))
@@ -244,14 +247,48 @@ def xacts(connection) -> int:
         return int(cursor.fetchone()[0])
 
 
+def ingest(port: int, token: str, items: list, *, offset: int = 0, on_progress=None) -> tuple[int, list[str]]:
+    """POST the items with SUBMITTERS concurrent clients and wait until all of them (and the
+    `offset` articles already there) are done or failed. Returns (status polls made, errors)."""
+    from claims.models import Article
+
+    submit_errors: list[str] = []
+    queue = list(items)
+    lock = threading.Lock()
+
+    def submitter() -> None:
+        own = Client(port, token)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                item = queue.pop(0)
+            status, payload, _ = own.request("POST", "/api/v1/articles/", {"text": item.text, "title": item.title})
+            if status not in (200, 202):
+                submit_errors.append(f"{status}: {payload[:200]!r}")
+
+    threads = [threading.Thread(target=submitter) for _ in range(SUBMITTERS)]
+    for thread in threads:
+        thread.start()
+    polls = 0
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline:
+        finished = Article.objects.filter(status__in=["done", "failed"]).count() - offset
+        polls += 1
+        if on_progress is not None:
+            on_progress(finished)
+        if finished >= len(items) and not any(t.is_alive() for t in threads):
+            return polls, submit_errors
+        time.sleep(0.5)
+    raise SystemExit("ingestion did not finish within an hour")
+
+
 def main() -> int:
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith("postgres") or not redis_url:
         print("## End to end (API -> Redis -> Celery -> PostgreSQL -> SMTP)\n")
         print("skipped: needs DATABASE_URL (PostgreSQL) and REDIS_URL; run `make bench` with both set.")
         return 0
-
-    from bench.corpus import articles
 
     admin_url, bench_db, bench_redis = bench_urls(database_url, redis_url)
     corpus = articles(ARTICLES)
@@ -327,8 +364,36 @@ def main() -> int:
         time.sleep(2)
         say("services up; ingesting")
 
-        done_flag = threading.Event()
+        # Phase 1, throughput: the 1,000 articles with nothing else running, so the figure is the
+        # pipeline's own cost (a reader load here would take CPU from the two extraction processes
+        # on a small machine and be counted against the pipeline).
+        x0 = xacts(connection)
+        started_wall = time.time()
+        rss_100: list[float] = []
+        polls, submit_errors = ingest(
+            port, token, corpus,
+            on_progress=lambda n: rss_100.append(pool_rss_mib(extraction)) if n >= min(100, ARTICLES) and not rss_100 else None,
+        )
+        rss_end = pool_rss_mib(extraction)
+        last = Article.objects.aggregate(last=Max("processed_at"))["last"]
+        e2e_seconds = last.timestamp() - started_wall
+        # Let the alert mails drain before counting them.
+        wait_for(lambda: not AlertDelivery.objects.filter(status__in=["pending", "sending"]).exists(), 300, "alerts")
+        polls += 1
+        time.sleep(2)  # backends flush their statistics at most once a second
+        x1 = xacts(connection)
+        pipeline_xacts = (x1 - x0) - polls - 3
+        statuses = dict(Article.objects.values_list("status").annotate(n=Count("pk")).order_by())
+        claims = Claim.objects.count()
+        deliveries = AlertDelivery.objects.count()
+        sent = AlertDelivery.objects.filter(status="sent").count()
+        emails = len(sink.messages)
+
+        # Phase 2, latency under load: a further batch of different articles ingested while a reader
+        # asks for GET /api/v1/claims/ at a steady GET_RPS.
+        more = articles(LATENCY_ARTICLES, seed=8)
         loaded: list[float] = []
+        done_flag = threading.Event()
 
         def load_api() -> None:
             next_at = time.monotonic()
@@ -339,55 +404,16 @@ def main() -> int:
                 next_at += 1 / GET_RPS
                 time.sleep(max(0.0, next_at - time.monotonic()))
 
-        submit_errors: list[str] = []
-        queue = list(enumerate(corpus))
-        lock = threading.Lock()
-
-        def submitter() -> None:
-            own = Client(port, token)
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    _, item = queue.pop(0)
-                status, payload, _ = own.request("POST", "/api/v1/articles/", {"text": item.text, "title": item.title})
-                if status not in (200, 202):
-                    submit_errors.append(f"{status}: {payload[:200]!r}")
-
-        polls = 0
-        x0 = xacts(connection)
-        started_wall = time.time()
         loader = threading.Thread(target=load_api, daemon=True)
         loader.start()
-        threads = [threading.Thread(target=submitter) for _ in range(SUBMITTERS)]
-        for thread in threads:
-            thread.start()
-        rss_100 = None
-        deadline = time.monotonic() + 3600
-        while time.monotonic() < deadline:
-            finished = Article.objects.filter(status__in=["done", "failed"]).count()
-            polls += 1
-            if rss_100 is None and finished >= min(100, ARTICLES):
-                rss_100 = pool_rss_mib(extraction)
-            if finished >= ARTICLES and not any(t.is_alive() for t in threads):
-                break
-            time.sleep(0.5)
-        else:
-            raise SystemExit("ingestion did not finish within an hour")
-        rss_end = pool_rss_mib(extraction)
+        _, more_errors = ingest(port, token, more, offset=ARTICLES)
+        submit_errors += more_errors
         done_flag.set()
         loader.join()
-        last = Article.objects.aggregate(last=Max("processed_at"))["last"]
-        e2e_seconds = last.timestamp() - started_wall
-        # Let the alert mails drain before counting them.
-        wait_for(lambda: not AlertDelivery.objects.filter(status__in=["pending", "sending"]).exists(), 300, "alerts")
-        polls += 1
-        time.sleep(2)  # backends flush their statistics at most once a second
-        x1 = xacts(connection)
 
-        # Idle: the same GET with nothing else running (and the table at its final size).
+        # Phase 3, idle: the same GET with nothing else running (the table at its final size).
+        time.sleep(2)
         idle: list[float] = []
-        x_idle0 = xacts(connection)
         next_at = time.monotonic()
         for _ in range(IDLE_REQUESTS):
             status, _, seconds = client.request("GET", "/api/v1/claims/")
@@ -395,22 +421,16 @@ def main() -> int:
                 idle.append(seconds)
             next_at += 1 / GET_RPS
             time.sleep(max(0.0, next_at - time.monotonic()))
-        time.sleep(2)
-        x_idle1 = xacts(connection)
-        per_get = (x_idle1 - x_idle0 - 2) / max(1, len(idle))  # minus our own two stat queries
-        pipeline_xacts = (x1 - x0) - per_get * len(loaded) - polls - 3
 
-        statuses = dict(Article.objects.values_list("status").annotate(n=Count("pk")).order_by())
-        claims = Claim.objects.count()
-        deliveries = AlertDelivery.objects.count()
-        sent = AlertDelivery.objects.filter(status="sent").count()
+        more_statuses = dict(Article.objects.values_list("status").annotate(n=Count("pk")).order_by())
     finally:
         services.stop()
         sink.controller.stop()
 
     e2e_rate, bound_rate = ARTICLES / e2e_seconds * 60, ARTICLES / bound_seconds * 60
     ratio = bound_seconds / e2e_seconds
-    growth = (rss_end - rss_100) / rss_100 if rss_100 else float("nan")
+    rss_100 = rss_100[0] if rss_100 else float("nan")
+    growth = (rss_end - rss_100) / rss_100
     p50_load, p99_load = percentile(loaded, 0.5) * 1000, percentile(loaded, 0.99) * 1000
     p50_idle, p99_idle = percentile(idle, 0.5) * 1000, percentile(idle, 0.99) * 1000
     ok = lambda good: "met" if good else "**missed**"  # noqa: E731
@@ -430,7 +450,7 @@ from the first POST to the last article's `processed_at`.
 End to end runs at **{ratio:.2f}x** the extraction-only bound (target >= {TARGET_RATIO}: {ok(ratio >= TARGET_RATIO)}).
 
 Outcome: articles {statuses}; {claims:,} claims stored (the bound found {bound_claims:,}); {deliveries} alert
-deliveries, {sent} sent, {len(sink.messages)} emails at the sink.{" Submission errors: " + "; ".join(submit_errors[:3]) if submit_errors else ""}
+deliveries, {sent} sent, {emails} emails at the sink.{" Submission errors: " + "; ".join(submit_errors[:3]) if submit_errors else ""}
 
 | measure | value |
 |---|---:|
@@ -441,13 +461,20 @@ deliveries, {sent} sent, {len(sink.messages)} emails at the sink.{" Submission e
 | GET /api/v1/claims/ p50 / p99, idle | {p50_idle:.1f} / {p99_idle:.1f} ms ({len(idle)} requests at {GET_RPS:g}/s) |
 | GET /api/v1/claims/ p50 / p99, while ingesting | {p50_load:.1f} / {p99_load:.1f} ms ({len(loaded)} requests at {GET_RPS:g}/s) |
 
+Three phases, one run. **Throughput**: the {ARTICLES:,} articles alone, timed from the first POST to
+the last `processed_at`; RSS, transactions and the alert counts are from this phase. **Under load**:
+{LATENCY_ARTICLES} more articles (seed 8) ingested the same way while a reader sends
+GET /api/v1/claims/ (first page, token auth) at {GET_RPS:g} requests/s; articles afterwards:
+{more_statuses}. **Idle**: the same GET with nothing else running, against the final table. The reader
+has a phase of its own because on this 2-core machine its CPU would otherwise be counted as pipeline
+cost.
+
 RSS is the sum of VmRSS (/proc) of the two extraction pool processes. Transactions are
-`xact_commit + xact_rollback` of `{DB_NAME}` in pg_stat_database over the ingestion (POST, processing,
-alert matching and sending), minus the GET load (its per-request cost measured in the idle phase) and
-this script's own polling. pg_stat_statements is not loaded on this server, so statements are not
-counted directly; under Django's autocommit every statement outside an atomic block is its own
-transaction, so this is a lower bound on statements per article. Idle latency is measured after the
-ingestion, against the same (final) table size.
+`xact_commit + xact_rollback` of `{DB_NAME}` in pg_stat_database over the throughput phase (POST,
+processing, alert matching and sending) minus this script's own polling. pg_stat_statements is not
+loaded on this server, so statements are not counted directly; under Django's autocommit every
+statement outside an atomic block is its own transaction, so this is a lower bound on statements per
+article.
 """)
     return 0
 

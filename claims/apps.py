@@ -5,3 +5,6 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Fact-check tracker"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from claims import receivers  # noqa: F401 - connects the signal receivers

@@ -185,7 +185,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # Throttle counters and other shared state must be shared by every web process in production.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Timeouts: a Redis that hangs (rather than refuses) must not hang requests; throttling and the
+    # token cache treat an unreachable cache as a miss.
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -250,6 +256,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# How long a resolved API token (with its user and permissions) is cached; 0 disables the cache.
+# Revocation and access changes take effect at once (claims/services/tokens.py); this bounds only
+# what bypasses signals (QuerySet.update() on users). Off by default without REDIS_URL: the cache
+# would then be per process, and `create_api_token --revoke` (another process) could not reach it.
+FACTCHECK_API_TOKEN_CACHE_SECONDS = env_int("FACTCHECK_API_TOKEN_CACHE_SECONDS", 60 if REDIS_URL else 0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim and quote tracker API",
     "DESCRIPTION": "Claims extracted from news articles, their fact-check workflow and published ClaimReviews. "

@@ -1,8 +1,6 @@
 """`Authorization: Token <key>` (or `Bearer <key>`) against hashed ApiToken rows."""
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -26,30 +24,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from None
+        # The user comes back with its permissions loaded (from the token cache when it can).
         token = resolve_api_token(key=key)
         if token is None:
             # One message for unknown, revoked and expired keys: no oracle for key guessing.
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-        prefetch_permissions(token.user)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         # Makes unauthenticated requests answer 401 with WWW-Authenticate rather than 403.
         return self.keyword
-
-
-def prefetch_permissions(user) -> None:
-    """Load the user's permissions (own and through groups) in one query instead of ModelBackend's
-    two; it reads `_perm_cache` when present. Every API request checks permissions, and on a busy
-    database each round trip counts."""
-    if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
-        return
-    rows = (
-        Permission.objects.filter(Q(user=user) | Q(group__user=user))
-        .values_list("content_type__app_label", "codename")
-        .distinct()
-    )
-    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

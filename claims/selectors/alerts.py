@@ -121,17 +121,44 @@ def _in_list(values: Sequence[int]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _match_sql(*, claims: Sequence[Claim], repeat_ids: list[int], new_speaker_ids: list[int]) -> tuple[str, list]:
+def active_keywords() -> set[str]:
+    """The distinct normalised keywords of active subscriptions: a few thousand short strings even
+    for a large newsroom, and what lets matching send only the claim words that can match."""
+    return set(
+        SubscriptionKeyword.objects.filter(subscription__active=True).values_list("normalized", flat=True).distinct()
+    )
+
+
+def keyword_hits(claims: Sequence[Claim], keywords: set[str]) -> list[list]:
+    """[claim id, keyword] for every keyword phrase a claim's words contain: only the n-gram
+    lengths some keyword has are built, and only hits travel to the database."""
+    if not keywords:
+        return []
+    longest = max(len(keyword.split(" ")) for keyword in keywords)
+    return [
+        [claim.pk, term]
+        for claim in claims
+        for term in sorted(claim_terms(claim.content, max_words=longest) & keywords)
+    ]
+
+
+def _match_sql(*, claims: Sequence[Claim], hits: list[list]) -> tuple[str, list]:
     t = _tables()
     d = _DIALECT[connection.vendor]
     claim_ids = sorted(claim.pk for claim in claims)
     ids = _in_list(claim_ids)
-    terms = [[claim.pk, term] for claim in claims for term in sorted(claim_terms(claim.content))]
     has_speakers = f"EXISTS (SELECT 1 FROM {t['sub_speakers']} x2 WHERE x2.{t['ss_sub']} = s.id)"
     has_outlets = f"EXISTS (SELECT 1 FROM {t['sub_outlets']} y2 WHERE y2.{t['so_sub']} = s.id)"
     has_keywords = f"EXISTS (SELECT 1 FROM {t['keyword']} k2 WHERE k2.subscription_id = s.id)"
-    is_repeat = f"c.id IN ({_in_list(repeat_ids)})" if repeat_ids else "1 = 0"
-    is_new_speaker = f"c.id IN ({_in_list(new_speaker_ids)})" if new_speaker_ids else "1 = 0"
+    # The two flags, per claim, as correlated subqueries: evaluated only for the pairs whose
+    # subscription asks for them (the OR below short-circuits), the same rules as
+    # repeating_rated_claim_ids() and new_speaker_claim_ids().
+    is_repeat = f"""(EXISTS (SELECT 1 FROM {t['claim']} tw WHERE tw.id = c.same_as_id AND tw.rating_id IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM {t['claim']} tw WHERE tw.fingerprint = c.fingerprint
+                   AND tw.rating_id IS NOT NULL AND tw.id <> c.id))"""
+    is_new_speaker = f"""(c.speaker_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM {t['claim']} e WHERE e.speaker_id = c.speaker_id AND e.created_at < c.created_at
+        AND e.article_id <> c.article_id))"""
     sql = f"""
     WITH selective AS (
         SELECT x.{t['ss_sub']} AS subscription_id, c.id AS claim_id, 'speaker' AS dimension, sp.name AS detail
@@ -202,7 +229,7 @@ def _match_sql(*, claims: Sequence[Claim], repeat_ids: list[int], new_speaker_id
     FROM matched m
     LEFT JOIN selective h ON h.subscription_id = m.subscription_id AND h.claim_id = m.claim_id
     """
-    params = [*claim_ids, *claim_ids, json.dumps(terms), *claim_ids, *repeat_ids, *new_speaker_ids]
+    params = [*claim_ids, *claim_ids, json.dumps(hits), *claim_ids]
     return sql, params
 
 
@@ -233,14 +260,12 @@ def _other_reasons(claim: Claim, min_score: float, has_kinds: bool, repeats: boo
 
 def find_matches(*, claims: Sequence[Claim]) -> list[Match]:
     """Every (active subscription, claim) pair where all the subscription's filters accept the
-    claim, with the reasons. Three queries, whatever the number of subscriptions."""
+    claim, with the reasons. Two queries (the active keywords, then the match), whatever the
+    number of subscriptions."""
     if not claims:
         return []
     by_id = {claim.pk: claim for claim in claims}
-    claim_ids = sorted(by_id)
-    repeat_ids = sorted(repeating_rated_claim_ids(claim_ids=claim_ids))
-    new_ids = sorted(new_speaker_claim_ids(claim_ids=claim_ids))
-    sql, params = _match_sql(claims=claims, repeat_ids=repeat_ids, new_speaker_ids=new_ids)
+    sql, params = _match_sql(claims=claims, hits=keyword_hits(claims, active_keywords()))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

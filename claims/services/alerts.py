@@ -324,14 +324,18 @@ def _lock_fingerprints(fingerprints: Iterable[str]) -> None:
             )
 
 
-def queue_alerts_for_claims(*, claim_ids: list[int]) -> None:
+def queue_alerts_for_claims(*, claim_ids: list[int], claims: list[Claim] | None = None) -> None:
     """Match newly stored claims against every active subscription, record one delivery per
     (subscription, claim), and queue one email per subscription and article for the immediate
-    ones (digests are picked up by send_due_digests). Safe to call again for the same claims."""
+    ones (digests are picked up by send_due_digests). Safe to call again for the same claims.
+
+    `claims` are those same claims when the caller just stored them (the pipeline): they are
+    used as they are, with their speaker and article, instead of being read back."""
     ids = sorted({int(pk) for pk in claim_ids})
     if not ids:
         return
-    claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker", "article__outlet"))
+    if claims is None or sorted(claim.pk for claim in claims) != ids:
+        claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker", "article__outlet"))
     matches = selectors.find_matches(claims=claims)
     if not matches:
         return

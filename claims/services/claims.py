@@ -9,8 +9,8 @@ from typing import Any, Iterable
 
 from django.db import transaction
 
-from claims.models import Article, Claim, Speaker
-from claims.services.speakers import resolve_speaker
+from claims.models import Article, Claim
+from claims.services.speakers import resolve_speakers
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -47,7 +47,13 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
     """Save the extractor's claims for an article; return only the ones that are new."""
     extracted = outermost_claims(extracted)
     existing = set(Claim.objects.filter(article=article).values_list("content_start", "content_end"))
-    speakers: dict[tuple[str, str], Speaker | None] = {}
+    speakers = resolve_speakers(
+        mentions=[
+            (item.speaker, getattr(item, "speaker_kind", None) or None, getattr(item, "speaker_title", "") or "")
+            for item in extracted
+            if item.speaker
+        ]
+    )
     to_create: list[Claim] = []
     text = article.text
     for item in extracted:
@@ -58,14 +64,7 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
         if (start, end) in existing:
             continue
         existing.add((start, end))
-        speaker = None
-        if item.speaker:
-            key = (item.speaker, getattr(item, "speaker_kind", None) or "")
-            if key not in speakers:
-                speakers[key] = resolve_speaker(
-                    name=item.speaker, kind=key[1] or None, title=getattr(item, "speaker_title", "") or ""
-                )
-            speaker = speakers[key]
+        speaker = speakers[(item.speaker, getattr(item, "speaker_kind", None) or None)] if item.speaker else None
         speaker_start, speaker_end = _first(item.speaker_spans)
         cue_start, cue_end = _first(item.cue_spans)
         content = " ".join(text[s:e] for s, e in spans)
@@ -91,14 +90,16 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
                 fingerprint=claim_fingerprint(content),
             )
         )
-    with transaction.atomic():
-        # ignore_conflicts: a concurrent run of the same article may have stored some already.
-        Claim.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=500)
     if not to_create:
         return []
-    spans_new = {(c.content_start, c.content_end) for c in to_create}
-    return [
-        claim
-        for claim in Claim.objects.filter(article=article, content_start__in={s for s, _ in spans_new})
-        if (claim.content_start, claim.content_end) in spans_new
-    ]
+    with transaction.atomic():
+        # On conflict (a concurrent run of the same article stored the span first) the row is kept
+        # and only touched, so the insert can return every id: no second query to find them.
+        Claim.objects.bulk_create(
+            to_create,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["article", "content_start", "content_end"],
+            update_fields=["fingerprint"],
+        )
+    return to_create

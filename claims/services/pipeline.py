@@ -10,7 +10,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from claims.models import Article
@@ -38,12 +38,17 @@ def fail_article(*, article_id: int, error: str) -> None:
 
 def _claim_work(article_id: int) -> Article | None:
     now = timezone.now()
+    # An article that already has its text goes straight to `extracting` in the same statement; a
+    # URL still to fetch is moved to `fetching` by _fetch.
     claimed = Article.objects.filter(pk=article_id, status__in=ACTIVE).update(
-        attempts=F("attempts") + 1, status_changed_at=now
+        attempts=F("attempts") + 1,
+        status_changed_at=now,
+        status=Case(When(text="", then=F("status")), default=Value(Article.Status.EXTRACTING)),
     )
     if not claimed:
         return None  # done, failed, or deleted: nothing to do
-    return Article.objects.get(pk=article_id)
+    # The outlet comes along: alert matching reads it from the stored claims' article.
+    return Article.objects.select_related("outlet").get(pk=article_id)
 
 
 def _fetch(article: Article) -> bool:
@@ -94,7 +99,7 @@ def process_article(*, article_id: int) -> list[int]:
         if article.url and not article.text:
             if not _fetch(article):
                 return []
-        _set_status(article.pk, Article.Status.EXTRACTING)
+            _set_status(article.pk, Article.Status.EXTRACTING)
         from claims import extraction
 
         extracted = extraction.extract(article.text)
@@ -118,18 +123,19 @@ def process_article(*, article_id: int) -> list[int]:
         fail_article(article_id=article_id, error=f"Internal error: {type(exc).__name__}: {exc}")
         return []
     claim_ids = [claim.pk for claim in new_claims]
-    announce_claims(article_id=article_id, claim_ids=claim_ids)
+    announce_claims(article_id=article_id, claim_ids=claim_ids, claims=new_claims)
     return claim_ids
 
 
-def announce_claims(*, article_id: int, claim_ids: list[int]) -> bool:
+def announce_claims(*, article_id: int, claim_ids: list[int], claims: list | None = None) -> bool:
     """Hand new claims to the alerts service, outside the extraction transaction so a mail problem
-    never un-stores claims; mark the article only once that worked."""
+    never un-stores claims; mark the article only once that worked. `claims`, when the caller
+    holds them already (with speaker and article loaded), saves reading them back."""
     from claims.services.alerts import queue_alerts_for_claims
 
     try:
         if claim_ids:
-            queue_alerts_for_claims(claim_ids=claim_ids)
+            queue_alerts_for_claims(claim_ids=claim_ids, claims=claims)
     except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the article again
         logger.exception("could not queue alerts for article %s", article_id)
         return False

@@ -54,14 +54,79 @@ def add_alias(*, speaker: Speaker, name: str) -> None:
         SpeakerAlias.objects.get_or_create(speaker=speaker, normalized_name=normalized, defaults={"name": name.strip()})
 
 
+def resolve_speakers(*, mentions: list[tuple[str, str | None, str]]) -> dict[tuple[str, str | None], Speaker | None]:
+    """Resolve an article's speakers at once: {(name, kind): speaker} for (name, kind, title) mentions.
+
+    An article names about ten speakers and most are already known, so exact names and aliases are
+    looked up in two queries for all of them; only a name seen for the first time (or ambiguous)
+    takes resolve_speaker's one-by-one path. Mentions are resolved in the order given, so the
+    surname-to-full-name upgrade sees them as the extractor found them."""
+    wanted: dict[str, str] = {}
+    for name, _kind, _title in mentions:
+        normalized = normalize_name(name)
+        if normalized and len(normalized) <= 300 and not is_description(name):
+            wanted[name] = normalized
+    known = {
+        speaker.normalized_name: speaker
+        for speaker in Speaker.objects.filter(normalized_name__in=set(wanted.values())).select_related("merged_into")
+    }
+    aliases: dict[str, set[int]] = {}
+    for normalized, speaker_id in SpeakerAlias.objects.filter(
+        normalized_name__in=set(wanted.values()) - set(known)
+    ).values_list("normalized_name", "speaker_id"):
+        aliases.setdefault(normalized, set()).add(speaker_id)
+    by_alias = {
+        speaker.pk: speaker
+        for speaker in Speaker.objects.filter(
+            pk__in={next(iter(ids)) for ids in aliases.values() if len(ids) == 1}
+        ).select_related("merged_into")
+    } if any(len(ids) == 1 for ids in aliases.values()) else {}
+
+    resolved: dict[tuple[str, str | None], Speaker | None] = {}
+    for name, kind, title in mentions:
+        key = (name, kind)
+        if key in resolved:
+            continue
+        normalized = wanted.get(name)
+        if normalized is None:
+            resolved[key] = None
+            continue
+        speaker = known.get(normalized)
+        if speaker is None and len(aliases.get(normalized, ())) == 1:
+            speaker = by_alias.get(next(iter(aliases[normalized])))
+        if speaker is None and normalized not in aliases:
+            # Neither a known name nor an alias: straight on to the surname rules and creation.
+            resolved[key] = _resolve_rest(None, name=name, normalized=normalized, kind=kind, title=title)
+            # A later mention in this article may be this new speaker's exact name.
+            if resolved[key] is not None:
+                known[normalized] = resolved[key]
+            continue
+        if speaker is None or (speaker.merged_into is not None and speaker.merged_into.merged_into_id):
+            # Ambiguous alias, or merged more than once: the careful path from the start.
+            resolved[key] = resolve_speaker(name=name, kind=kind, title=title)
+            continue
+        speaker = speaker.merged_into or speaker
+        if title and not speaker.title:
+            speaker.title = title[:500]
+            speaker.save(update_fields=["title", "updated_at"])
+        resolved[key] = speaker
+    return resolved
+
+
 def resolve_speaker(*, name: str, kind: str | None = None, title: str = "") -> Speaker | None:
     """Find or create the speaker for a resolved name from the extractor."""
     normalized = normalize_name(name)
     if not normalized or len(normalized) > 300 or is_description(name):
         return None
-    kind = kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
-
     speaker = Speaker.objects.filter(normalized_name=normalized).first() or _by_alias(normalized)
+    return _resolve_rest(speaker, name=name, normalized=normalized, kind=kind, title=title)
+
+
+def _resolve_rest(
+    speaker: Speaker | None, *, name: str, normalized: str, kind: str | None, title: str
+) -> Speaker | None:
+    """resolve_speaker after the exact-name and alias lookups (`speaker`: what they found)."""
+    kind = kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
     words = normalized.split(" ")
     if speaker is None and kind == Speaker.Kind.PERSON:
         if len(words) == 1:

@@ -278,3 +278,69 @@ def test_a_claim_reads_the_same_in_the_list_as_in_its_detail(client_for, request
     assert listed
     for row in listed:
         assert row == client.get(row["api_url"]).json()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "Asia/Kolkata"])
+@pytest.mark.parametrize("output_format", ["iso-8601", "%Y-%m-%d %H:%M:%S%z"])
+def test_the_fast_datetime_rendering_is_drfs(settings, zone, output_format):
+    import datetime as dt
+
+    from rest_framework.fields import DateTimeField
+
+    from claims.api.serializers import DateTimeRenderer
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DATETIME_FORMAT": output_format}
+    values = [
+        None,
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone.utc),  # the night Paris moves to summer time
+        dt.datetime(2026, 11, 27, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        dt.datetime(2026, 11, 27, 12, 0),  # naive: DRF makes it aware in the current zone
+        dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone.utc),
+    ]
+    with timezone.override(zone):
+        render = DateTimeRenderer()
+        for value in values:
+            assert render(value) == DateTimeField().to_representation(value), value
+
+
+def test_the_claim_filterset_is_set_up_as_django_filter_sets_it_up(rf):
+    """ClaimFilter skips django-filter's deepcopy of its filters; otherwise it must be the same."""
+    from django.http import QueryDict
+    from django_filters.filterset import BaseFilterSet
+
+    from claims.api.filters import ClaimFilter
+
+    data = QueryDict("status=new&status=triaged&rating=false&q=budget&min_checkworthiness=0.2")
+    request = rf.get("/api/v1/claims/")
+    ours = ClaimFilter(data=data, queryset=Claim.objects.all(), request=request)
+    stock = ClaimFilter.__new__(ClaimFilter)
+    BaseFilterSet.__init__(stock, data=data, queryset=Claim.objects.all(), request=request)
+
+    assert vars(ours).keys() == vars(stock).keys()
+    for name in ("is_bound", "data", "request", "form_prefix"):
+        assert getattr(ours, name) == getattr(stock, name)
+    assert list(ours.filters) == list(stock.filters)
+    for name, bound in ours.filters.items():
+        original = stock.filters[name]
+        assert type(bound) is type(original) and vars(bound).keys() == vars(original).keys()
+        assert bound.parent is ours and bound.model is Claim
+        assert bound is not ClaimFilter.base_filters[name]
+    # `method=` filters call back into their own FilterSet, not a shared one.
+    assert ours.filters["rating"].filter.f is ours.filters["rating"]
+    assert not hasattr(ClaimFilter.base_filters["rating"], "parent")
+    assert ours.is_valid() and stock.is_valid()
+    assert str(ours.qs.query) == str(stock.qs.query)
+    assert ours.form.cleaned_data == stock.form.cleaned_data
+
+
+def test_filtersets_reuse_one_form_class_but_no_form(rf):
+    from django.http import QueryDict
+
+    from claims.api.filters import ClaimFilter
+
+    first = ClaimFilter(data=QueryDict("speaker=abc"), queryset=Claim.objects.all())
+    second = ClaimFilter(data=QueryDict("speaker=7"), queryset=Claim.objects.all())
+    assert type(first.form) is type(second.form)
+    assert first.form is not second.form and first.form.fields["speaker"] is not second.form.fields["speaker"]
+    assert not first.is_valid() and "speaker" in first.errors
+    assert second.is_valid() and second.form.cleaned_data["speaker"] == 7

@@ -158,7 +158,7 @@ def test_store_claims_skips_spans_outside_the_text(db) -> None:
 def test_a_failure_to_queue_alerts_is_retried_by_the_sweeper(db, monkeypatch) -> None:
     calls: list[list[int]] = []
 
-    def broken(*, claim_ids: list[int]) -> None:
+    def broken(*, claim_ids: list[int], claims: object = None) -> None:
         raise ConnectionError("redis went away")
 
     monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", broken)
@@ -168,7 +168,7 @@ def test_a_failure_to_queue_alerts_is_retried_by_the_sweeper(db, monkeypatch) ->
     assert new_ids and article.status == Article.Status.DONE
     assert article.alerts_queued_at is None
 
-    monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", lambda *, claim_ids: calls.append(claim_ids))
+    monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", lambda *, claim_ids, claims=None: calls.append(claim_ids))
     assert pipeline.sweep_unannounced_articles(older_than=timedelta(0)) == [article.pk]
     assert calls == [new_ids]
     article.refresh_from_db()
