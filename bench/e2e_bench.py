@@ -185,6 +185,39 @@ def pool_rss_mib(worker: subprocess.Popen) -> float:
     return sum(rss_kib(child) for child in pool_children(worker.pid)) / 1024
 
 
+def cpu_seconds_by_group(sessions: dict[int, str]) -> dict[str, float]:
+    """User+system CPU seconds of every process on the machine, grouped: the services this script
+    started (by session id), PostgreSQL and Redis (by name), this script, and everything else.
+    Read from /proc/<pid>/stat; children that already exited are counted by their parents (cutime)
+    only when waited for, which long-lived services' children are not, so totals are a floor."""
+    tick = os.sysconf("SC_CLK_TCK")
+    me = os.getpid()
+    totals: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        sid, utime, stime = int(fields[3]), int(fields[11]), int(fields[12])
+        pid = int(entry.name)
+        if pid == me:
+            group = "bench script (POST clients, polling, SMTP sink)"
+        elif sid in sessions:
+            group = sessions[sid]
+        elif name.startswith("postgres"):
+            group = "PostgreSQL"
+        elif name.startswith("redis"):
+            group = "Redis"
+        else:
+            group = "other"
+        totals[group] = totals.get(group, 0.0) + (utime + stime) / tick
+    return totals
+
+
 def wait_for(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -367,6 +400,8 @@ def main() -> int:
         # Phase 1, throughput: the 1,000 articles with nothing else running, so the figure is the
         # pipeline's own cost (a reader load here would take CPU from the two extraction processes
         # on a small machine and be counted against the pipeline).
+        sessions = {proc.pid: label for proc, label in zip(services.procs, ["gunicorn", "extraction worker", "mail worker"])}
+        cpu0 = cpu_seconds_by_group(sessions)
         x0 = xacts(connection)
         started_wall = time.time()
         rss_100: list[float] = []
@@ -375,6 +410,7 @@ def main() -> int:
             on_progress=lambda n: rss_100.append(pool_rss_mib(extraction)) if n >= min(100, ARTICLES) and not rss_100 else None,
         )
         rss_end = pool_rss_mib(extraction)
+        cpu1 = cpu_seconds_by_group(sessions)
         last = Article.objects.aggregate(last=Max("processed_at"))["last"]
         e2e_seconds = last.timestamp() - started_wall
         # Let the alert mails drain before counting them.
@@ -434,6 +470,12 @@ def main() -> int:
     p50_load, p99_load = percentile(loaded, 0.5) * 1000, percentile(loaded, 0.99) * 1000
     p50_idle, p99_idle = percentile(idle, 0.5) * 1000, percentile(idle, 0.99) * 1000
     ok = lambda good: "met" if good else "**missed**"  # noqa: E731
+    cpu = {group: cpu1.get(group, 0.0) - cpu0.get(group, 0.0) for group in cpu1}
+    cpu_rows = "\n".join(
+        f"| {group} | {seconds:,.1f} | {seconds / ARTICLES * 1000:,.0f} |"
+        for group, seconds in sorted(cpu.items(), key=lambda kv: -kv[1])
+        if seconds >= 0.05
+    )
     print(f"""## End to end (API -> Redis -> Celery -> PostgreSQL -> SMTP)
 
 {ARTICLES:,} generated articles (bench/corpus.py, seed 7; {words:,} words, {min(i.words for i in corpus)} to
@@ -460,6 +502,13 @@ deliveries, {sent} sent, {emails} emails at the sink.{" Submission errors: " + "
 | PostgreSQL transactions per article | {pipeline_xacts / ARTICLES:.1f} |
 | GET /api/v1/claims/ p50 / p99, idle | {p50_idle:.1f} / {p99_idle:.1f} ms ({len(idle)} requests at {GET_RPS:g}/s) |
 | GET /api/v1/claims/ p50 / p99, while ingesting | {p50_load:.1f} / {p99_load:.1f} ms ({len(loaded)} requests at {GET_RPS:g}/s) |
+
+Where the CPU went during the throughput phase ({e2e_seconds:.0f} s of wall clock on {os.cpu_count()} cores =
+{e2e_seconds * (os.cpu_count() or 1):,.0f} CPU-seconds available; the bound needed {bound_seconds * 2:,.0f}):
+
+| process group | CPU seconds | ms per article |
+|---|---:|---:|
+{cpu_rows}
 
 Three phases, one run. **Throughput**: the {ARTICLES:,} articles alone, timed from the first POST to
 the last `processed_at`; RSS, transactions and the alert counts are from this phase. **Under load**:

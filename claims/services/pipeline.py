@@ -16,6 +16,7 @@ from django.utils import timezone
 from claims.models import Article
 from claims.services.articles import enqueue_processing, outlet_for_url, text_fingerprint
 from claims.services.claims import store_claims
+from claims.services.durability import relax_commit_durability
 from claims.services.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,13 @@ def _claim_work(article_id: int) -> Article | None:
     now = timezone.now()
     # An article that already has its text goes straight to `extracting` in the same statement; a
     # URL still to fetch is moved to `fetching` by _fetch.
-    claimed = Article.objects.filter(pk=article_id, status__in=ACTIVE).update(
-        attempts=F("attempts") + 1,
-        status_changed_at=now,
-        status=Case(When(text="", then=F("status")), default=Value(Article.Status.EXTRACTING)),
-    )
+    with transaction.atomic():
+        relax_commit_durability()
+        claimed = Article.objects.filter(pk=article_id, status__in=ACTIVE).update(
+            attempts=F("attempts") + 1,
+            status_changed_at=now,
+            status=Case(When(text="", then=F("status")), default=Value(Article.Status.EXTRACTING)),
+        )
     if not claimed:
         return None  # done, failed, or deleted: nothing to do
     # The outlet comes along: alert matching reads it from the stored claims' article.
@@ -104,6 +107,7 @@ def process_article(*, article_id: int) -> list[int]:
 
         extracted = extraction.extract(article.text)
         with transaction.atomic():
+            relax_commit_durability()
             new_claims = store_claims(article=article, extracted=extracted)
             _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error="")
     except TransientError:
@@ -139,7 +143,9 @@ def announce_claims(*, article_id: int, claim_ids: list[int], claims: list | Non
     except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the article again
         logger.exception("could not queue alerts for article %s", article_id)
         return False
-    Article.objects.filter(pk=article_id).update(alerts_queued_at=timezone.now())
+    with transaction.atomic():
+        relax_commit_durability()
+        Article.objects.filter(pk=article_id).update(alerts_queued_at=timezone.now())
     return True
 
 
