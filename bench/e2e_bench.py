@@ -280,6 +280,20 @@ def xacts(connection) -> int:
         return int(cursor.fetchone()[0])
 
 
+def paced_gets(client: Client, latencies: list[float], stop=lambda: False, limit: int | None = None) -> None:
+    """GET /api/v1/claims/ at GET_RPS until stop() is true or `limit` requests were made,
+    appending each 200's latency."""
+    next_at = time.monotonic()
+    made = 0
+    while not stop() and (limit is None or made < limit):
+        made += 1
+        status, _, seconds = client.request("GET", "/api/v1/claims/")
+        if status == 200:
+            latencies.append(seconds)
+        next_at += 1 / GET_RPS
+        time.sleep(max(0.0, next_at - time.monotonic()))
+
+
 def ingest(port: int, token: str, items: list, *, offset: int = 0, on_progress=None) -> tuple[int, list[str]]:
     """POST the items with SUBMITTERS concurrent clients and wait until all of them (and the
     `offset` articles already there) are done or failed. Returns (status polls made, errors)."""
@@ -428,19 +442,9 @@ def main() -> int:
         # Phase 2, latency under load: a further batch of different articles ingested while a reader
         # asks for GET /api/v1/claims/ at a steady GET_RPS.
         more = articles(LATENCY_ARTICLES, seed=8)
-        loaded: list[float] = []
         done_flag = threading.Event()
-
-        def load_api() -> None:
-            next_at = time.monotonic()
-            while not done_flag.is_set():
-                status, _, seconds = client.request("GET", "/api/v1/claims/")
-                if status == 200:
-                    loaded.append(seconds)
-                next_at += 1 / GET_RPS
-                time.sleep(max(0.0, next_at - time.monotonic()))
-
-        loader = threading.Thread(target=load_api, daemon=True)
+        loaded: list[float] = []
+        loader = threading.Thread(target=paced_gets, args=(client, loaded, done_flag.is_set), daemon=True)
         loader.start()
         _, more_errors = ingest(port, token, more, offset=ARTICLES)
         submit_errors += more_errors
@@ -450,13 +454,7 @@ def main() -> int:
         # Phase 3, idle: the same GET with nothing else running (the table at its final size).
         time.sleep(2)
         idle: list[float] = []
-        next_at = time.monotonic()
-        for _ in range(IDLE_REQUESTS):
-            status, _, seconds = client.request("GET", "/api/v1/claims/")
-            if status == 200:
-                idle.append(seconds)
-            next_at += 1 / GET_RPS
-            time.sleep(max(0.0, next_at - time.monotonic()))
+        paced_gets(client, idle, limit=IDLE_REQUESTS)
 
         more_statuses = dict(Article.objects.values_list("status").annotate(n=Count("pk")).order_by())
     finally:

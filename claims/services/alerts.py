@@ -25,7 +25,7 @@ from claims.alerts.schedule import zone
 from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_keyword
 from claims.models import AlertDelivery, Claim, Outlet, Speaker, Subscription, SubscriptionKeyword
 from claims.selectors import alerts as selectors
-from claims.services.durability import relax_commit_durability
+from claims.services.durability import derived_data_transaction
 from claims.services.errors import InvalidInput, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -340,10 +340,9 @@ def queue_alerts_for_claims(*, claim_ids: list[int], claims: list[Claim] | None 
     matches = selectors.find_matches(claims=claims)
     if not matches:
         return
-    with transaction.atomic():
-        # Deliveries are derived data: a crash that loses them also loses the article's
-        # alerts_queued_at (committed later), so the sweeper matches again. See the pipeline.
-        relax_commit_durability()
+    # Deliveries are derived data: a crash that loses them also loses the article's
+    # alerts_queued_at (committed later), so the sweeper matches again.
+    with derived_data_transaction():
         fingerprints = {match.claim.fingerprint for match in matches}
         _lock_fingerprints(fingerprints)
         seen = selectors.recently_alerted(fingerprints=list(fingerprints))

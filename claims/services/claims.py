@@ -43,16 +43,16 @@ def outermost_claims(extracted: list[Any]) -> list[Any]:
     return kept
 
 
+def _speaker_key(item: Any) -> tuple[str, str | None]:
+    return item.speaker, getattr(item, "speaker_kind", None) or None
+
+
 def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
     """Save the extractor's claims for an article; return only the ones that are new."""
     extracted = outermost_claims(extracted)
     existing = set(Claim.objects.filter(article=article).values_list("content_start", "content_end"))
     speakers = resolve_speakers(
-        mentions=[
-            (item.speaker, getattr(item, "speaker_kind", None) or None, getattr(item, "speaker_title", "") or "")
-            for item in extracted
-            if item.speaker
-        ]
+        mentions=[(*_speaker_key(item), getattr(item, "speaker_title", "") or "") for item in extracted if item.speaker]
     )
     to_create: list[Claim] = []
     text = article.text
@@ -64,7 +64,7 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
         if (start, end) in existing:
             continue
         existing.add((start, end))
-        speaker = speakers[(item.speaker, getattr(item, "speaker_kind", None) or None)] if item.speaker else None
+        speaker = speakers[_speaker_key(item)] if item.speaker else None
         speaker_start, speaker_end = _first(item.speaker_spans)
         cue_start, cue_end = _first(item.cue_spans)
         content = " ".join(text[s:e] for s, e in spans)

@@ -5,7 +5,10 @@ derived again from the article's text, so they need not wait for a disk flush on
 """
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 
 def relax_commit_durability() -> None:
@@ -26,3 +29,11 @@ def relax_commit_durability() -> None:
     if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@contextmanager
+def derived_data_transaction() -> Iterator[None]:
+    """A transaction of the pipeline's own, with relax_commit_durability applied."""
+    with transaction.atomic():
+        relax_commit_durability()
+        yield

@@ -9,14 +9,14 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from claims.models import Article
 from claims.services.articles import enqueue_processing, outlet_for_url, text_fingerprint
 from claims.services.claims import store_claims
-from claims.services.durability import relax_commit_durability
+from claims.services.durability import derived_data_transaction
 from claims.services.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ def _claim_work(article_id: int) -> Article | None:
     now = timezone.now()
     # An article that already has its text goes straight to `extracting` in the same statement; a
     # URL still to fetch is moved to `fetching` by _fetch.
-    with transaction.atomic():
-        relax_commit_durability()
+    with derived_data_transaction():
         claimed = Article.objects.filter(pk=article_id, status__in=ACTIVE).update(
             attempts=F("attempts") + 1,
             status_changed_at=now,
@@ -106,8 +105,7 @@ def process_article(*, article_id: int) -> list[int]:
         from claims import extraction
 
         extracted = extraction.extract(article.text)
-        with transaction.atomic():
-            relax_commit_durability()
+        with derived_data_transaction():
             new_claims = store_claims(article=article, extracted=extracted)
             _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error="")
     except TransientError:
@@ -143,8 +141,7 @@ def announce_claims(*, article_id: int, claim_ids: list[int], claims: list | Non
     except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the article again
         logger.exception("could not queue alerts for article %s", article_id)
         return False
-    with transaction.atomic():
-        relax_commit_durability()
+    with derived_data_transaction():
         Article.objects.filter(pk=article_id).update(alerts_queued_at=timezone.now())
     return True
 

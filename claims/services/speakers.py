@@ -54,69 +54,53 @@ def add_alias(*, speaker: Speaker, name: str) -> None:
         SpeakerAlias.objects.get_or_create(speaker=speaker, normalized_name=normalized, defaults={"name": name.strip()})
 
 
+def _matchable(name: str) -> str | None:
+    """The normalised name to look a speaker up by, or None for a mention that gets no Speaker row
+    (empty, absurdly long, or a description such as "the professor")."""
+    normalized = normalize_name(name)
+    if not normalized or len(normalized) > 300 or is_description(name):
+        return None
+    return normalized
+
+
 def resolve_speakers(*, mentions: list[tuple[str, str | None, str]]) -> dict[tuple[str, str | None], Speaker | None]:
     """Resolve an article's speakers at once: {(name, kind): speaker} for (name, kind, title) mentions.
 
-    An article names about ten speakers and most are already known, so exact names and aliases are
-    looked up in two queries for all of them; only a name seen for the first time (or ambiguous)
-    takes resolve_speaker's one-by-one path. Mentions are resolved in the order given, so the
-    surname-to-full-name upgrade sees them as the extractor found them."""
-    wanted: dict[str, str] = {}
-    for name, _kind, _title in mentions:
-        normalized = normalize_name(name)
-        if normalized and len(normalized) <= 300 and not is_description(name):
-            wanted[name] = normalized
+    The same rules as resolve_speaker, but the exact-name and alias lookups, which settle most of
+    an article's ten-odd speakers, take two queries for all of them. Mentions are resolved in the
+    order given, so the surname-to-full-name upgrade sees them as the extractor found them."""
+    wanted = {name: normalized for name, _, _ in mentions if (normalized := _matchable(name))}
     known = {
         speaker.normalized_name: speaker
         for speaker in Speaker.objects.filter(normalized_name__in=set(wanted.values())).select_related("merged_into")
     }
-    aliases: dict[str, set[int]] = {}
+    alias_owners: dict[str, set[int]] = {}
     for normalized, speaker_id in SpeakerAlias.objects.filter(
         normalized_name__in=set(wanted.values()) - set(known)
     ).values_list("normalized_name", "speaker_id"):
-        aliases.setdefault(normalized, set()).add(speaker_id)
-    by_alias = {
-        speaker.pk: speaker
-        for speaker in Speaker.objects.filter(
-            pk__in={next(iter(ids)) for ids in aliases.values() if len(ids) == 1}
-        ).select_related("merged_into")
-    } if any(len(ids) == 1 for ids in aliases.values()) else {}
+        alias_owners.setdefault(normalized, set()).add(speaker_id)
+    # An alias counts only when it names one speaker (as in _by_alias).
+    unique = {normalized: next(iter(ids)) for normalized, ids in alias_owners.items() if len(ids) == 1}
+    by_id = Speaker.objects.select_related("merged_into").in_bulk(set(unique.values())) if unique else {}
+    for normalized, speaker_id in unique.items():
+        known[normalized] = by_id[speaker_id]
 
     resolved: dict[tuple[str, str | None], Speaker | None] = {}
     for name, kind, title in mentions:
-        key = (name, kind)
-        if key in resolved:
-            continue
         normalized = wanted.get(name)
-        if normalized is None:
-            resolved[key] = None
+        if (name, kind) in resolved or normalized is None:
+            resolved.setdefault((name, kind), None)
             continue
-        speaker = known.get(normalized)
-        if speaker is None and len(aliases.get(normalized, ())) == 1:
-            speaker = by_alias.get(next(iter(aliases[normalized])))
-        if speaker is None and normalized not in aliases:
-            # Neither a known name nor an alias: straight on to the surname rules and creation.
-            resolved[key] = _resolve_rest(None, name=name, normalized=normalized, kind=kind, title=title)
-            # A later mention in this article may be this new speaker's exact name.
-            if resolved[key] is not None:
-                known[normalized] = resolved[key]
-            continue
-        if speaker is None or (speaker.merged_into is not None and speaker.merged_into.merged_into_id):
-            # Ambiguous alias, or merged more than once: the careful path from the start.
-            resolved[key] = resolve_speaker(name=name, kind=kind, title=title)
-            continue
-        speaker = speaker.merged_into or speaker
-        if title and not speaker.title:
-            speaker.title = title[:500]
-            speaker.save(update_fields=["title", "updated_at"])
-        resolved[key] = speaker
+        speaker = _resolve_rest(known.get(normalized), name=name, normalized=normalized, kind=kind, title=title)
+        # A later mention of the same name (another kind) finds what this one created or upgraded.
+        known[normalized] = resolved[(name, kind)] = speaker
     return resolved
 
 
 def resolve_speaker(*, name: str, kind: str | None = None, title: str = "") -> Speaker | None:
     """Find or create the speaker for a resolved name from the extractor."""
-    normalized = normalize_name(name)
-    if not normalized or len(normalized) > 300 or is_description(name):
+    normalized = _matchable(name)
+    if normalized is None:
         return None
     speaker = Speaker.objects.filter(normalized_name=normalized).first() or _by_alias(normalized)
     return _resolve_rest(speaker, name=name, normalized=normalized, kind=kind, title=title)
@@ -125,7 +109,8 @@ def resolve_speaker(*, name: str, kind: str | None = None, title: str = "") -> S
 def _resolve_rest(
     speaker: Speaker | None, *, name: str, normalized: str, kind: str | None, title: str
 ) -> Speaker | None:
-    """resolve_speaker after the exact-name and alias lookups (`speaker`: what they found)."""
+    """resolve_speaker after the exact-name and alias lookups (`speaker`: what they found): the
+    surname rules, creation, forwarding a merged speaker to the survivor, filling in the title."""
     kind = kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
     words = normalized.split(" ")
     if speaker is None and kind == Speaker.Kind.PERSON:
