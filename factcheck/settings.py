@@ -161,6 +161,11 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes every database connection before and after each task unless this is
+# set, so each article paid for a new PostgreSQL backend (connect, authenticate, cold catalog
+# caches). With it effectively infinite, factcheck/celery.py gives tasks Django's own per-request
+# rule instead: close_old_connections() honours CONN_MAX_AGE and drops broken connections.
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -213,6 +218,10 @@ FACTCHECK_FETCH_ALLOWED_NETWORKS = env_list("FACTCHECK_FETCH_ALLOWED_NETWORKS")
 FACTCHECK_FETCH_CA_BUNDLE = os.environ.get("FACTCHECK_FETCH_CA_BUNDLE", "")
 FACTCHECK_MAX_ATTEMPTS = env_int("FACTCHECK_MAX_ATTEMPTS", 5)
 FACTCHECK_STUCK_AFTER_SECONDS = env_int("FACTCHECK_STUCK_AFTER_SECONDS", 600)
+# A worker processes up to this many queued articles per task (one spaCy stream, one INSERT, one
+# alert match, one commit), their texts together at most ..._CHARS; 1 processes one at a time.
+FACTCHECK_PIPELINE_BATCH = env_int("FACTCHECK_PIPELINE_BATCH", 8)
+FACTCHECK_PIPELINE_BATCH_CHARS = env_int("FACTCHECK_PIPELINE_BATCH_CHARS", 100_000)
 FACTCHECK_EVIDENCE_MIN_SOURCES = env_int("FACTCHECK_EVIDENCE_MIN_SOURCES", 1)
 FACTCHECK_REQUIRE_INDEPENDENT_SOURCES = env_bool("FACTCHECK_REQUIRE_INDEPENDENT_SOURCES", False)
 FACTCHECK_FOUR_EYES = env_bool("FACTCHECK_FOUR_EYES", True)

@@ -87,6 +87,10 @@ class Article(models.Model):
     # Set once the article's new claims were handed to the alerts service; a done article without it
     # is announced again by the sweeper, so a crash between storing and alerting loses no alert.
     alerts_queued_at = models.DateTimeField(null=True, blank=True)
+    # Set while the article is processed in another article's batch (a worker claims queued articles
+    # alongside its own, see services/pipeline.py): the article's own task message then finds it
+    # taken and does nothing. Cleared whenever the article is queued again.
+    batch_leader = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -49,11 +49,46 @@ def _speaker_key(item: Any) -> tuple[str, str | None]:
 
 def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
     """Save the extractor's claims for an article; return only the ones that are new."""
-    extracted = outermost_claims(extracted)
-    existing = set(Claim.objects.filter(article=article).values_list("content_start", "content_end"))
-    speakers = resolve_speakers(
-        mentions=[(*_speaker_key(item), getattr(item, "speaker_title", "") or "") for item in extracted if item.speaker]
+    return store_claims_many(items=[(article, extracted)])
+
+
+def store_claims_many(*, items: list[tuple[Article, list[Any]]]) -> list[Claim]:
+    """store_claims for several articles at once (a worker's batch): one look-up of the spans
+    already stored, one speaker resolution and one INSERT for all of them."""
+    items = [(article, outermost_claims(extracted)) for article, extracted in items]
+    existing = set(
+        Claim.objects.filter(article__in=[article.pk for article, _ in items]).values_list(
+            "article_id", "content_start", "content_end"
+        )
     )
+    speakers = resolve_speakers(
+        mentions=[
+            (*_speaker_key(item), getattr(item, "speaker_title", "") or "")
+            for _, extracted in items
+            for item in extracted
+            if item.speaker
+        ]
+    )
+    to_create: list[Claim] = []
+    for article, extracted in items:
+        to_create += _new_claims(article, extracted, speakers, existing)
+    if not to_create:
+        return []
+    with transaction.atomic():
+        # On conflict (a concurrent run of the same article stored the span first) the row is kept
+        # and only touched, so the insert can return every id: no second query to find them.
+        Claim.objects.bulk_create(
+            to_create,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["article", "content_start", "content_end"],
+            update_fields=["fingerprint"],
+        )
+    return to_create
+
+
+def _new_claims(article: Article, extracted: list[Any], speakers: dict, existing: set) -> list[Claim]:
+    """Unsaved Claim rows for the extracted items whose span the article doesn't have yet."""
     to_create: list[Claim] = []
     text = article.text
     for item in extracted:
@@ -61,9 +96,9 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
         if not spans:
             continue
         start, end = spans[0][0], spans[-1][1]
-        if (start, end) in existing:
+        if (article.pk, start, end) in existing:
             continue
-        existing.add((start, end))
+        existing.add((article.pk, start, end))
         speaker = speakers[_speaker_key(item)] if item.speaker else None
         speaker_start, speaker_end = _first(item.speaker_spans)
         cue_start, cue_end = _first(item.cue_spans)
@@ -89,17 +124,5 @@ def store_claims(*, article: Article, extracted: list[Any]) -> list[Claim]:
                 checkworthiness_reasons=list(getattr(item, "score_reasons", []) or []),
                 fingerprint=claim_fingerprint(content),
             )
-        )
-    if not to_create:
-        return []
-    with transaction.atomic():
-        # On conflict (a concurrent run of the same article stored the span first) the row is kept
-        # and only touched, so the insert can return every id: no second query to find them.
-        Claim.objects.bulk_create(
-            to_create,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["article", "content_start", "content_end"],
-            update_fields=["fingerprint"],
         )
     return to_create

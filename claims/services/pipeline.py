@@ -1,7 +1,14 @@
-"""Processing one article: fetch (when it came as a URL), extract, store claims, announce them.
+"""Processing an article: fetch (when it came as a URL), extract, store claims, announce them.
 
 Safe to run twice and from any state a crash can leave behind: the work is claimed with a
-compare-and-set on the status, and claims are stored idempotently."""
+compare-and-set on the status, and claims are stored idempotently.
+
+A worker that claims an article with text also claims up to FACTCHECK_PIPELINE_BATCH - 1 other
+queued ones (`SELECT ... FOR UPDATE SKIP LOCKED`) and processes them together: one spaCy stream,
+one INSERT, one alert match, one commit for all. Each of those companions is marked with its batch
+leader, so its own task message, arriving meanwhile, finds it taken and does nothing. If the leader's
+worker dies, the leader's redelivered message claims the same companions again; if that message is
+lost too, the sweeper re-queues every article left active, leader or companion."""
 from __future__ import annotations
 
 import logging
@@ -10,18 +17,20 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from claims.models import Article
+from claims.models import Article, Claim
 from claims.services.articles import enqueue_processing, outlet_for_url, text_fingerprint
-from claims.services.claims import store_claims
+from claims.services.claims import store_claims_many
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Article.Status.QUEUED, Article.Status.FETCHING, Article.Status.EXTRACTING)
+S = Article.Status
 
 
 class TransientError(Exception):
@@ -34,23 +43,92 @@ def _set_status(article_id: int, status: str, **fields) -> None:
 
 def fail_article(*, article_id: int, error: str) -> None:
     """Record a failure the editor can read; the article stays retryable from the admin."""
-    _set_status(article_id, Article.Status.FAILED, error=error[:5000], processed_at=timezone.now())
+    _set_status(article_id, S.FAILED, error=error[:5000], processed_at=timezone.now(), batch_leader=None)
 
 
 def _claim_work(article_id: int) -> Article | None:
+    # One being processed in another article's batch (batch_leader set) is not this message's to take.
+    claimable = Article.objects.filter(
+        Q(status__in=(S.QUEUED, S.FETCHING))
+        | Q(status=S.EXTRACTING, batch_leader__isnull=True)
+        | Q(status=S.EXTRACTING, batch_leader=article_id),
+        pk=article_id,
+    )
+    # Most messages of a busy queue are for articles another worker's batch already took or
+    # finished: one read settles those, instead of a write transaction.
+    if not claimable.exists():
+        return None
     now = timezone.now()
     # An article that already has its text goes straight to `extracting` in the same statement; a
-    # URL still to fetch is moved to `fetching` by _fetch.
+    # URL still to fetch is moved to `fetching` by _fetch. The update re-checks the condition, so a
+    # batch that took the article since the read above wins.
     with derived_data_transaction():
-        claimed = Article.objects.filter(pk=article_id, status__in=ACTIVE).update(
+        claimed = claimable.update(
             attempts=F("attempts") + 1,
             status_changed_at=now,
-            status=Case(When(text="", then=F("status")), default=Value(Article.Status.EXTRACTING)),
+            status=Case(When(text="", then=F("status")), default=Value(S.EXTRACTING)),
         )
     if not claimed:
-        return None  # done, failed, or deleted: nothing to do
+        return None  # done, failed, deleted, or in another article's batch: nothing to do
     # The outlet comes along: alert matching reads it from the stored claims' article.
     return Article.objects.select_related("outlet").get(pk=article_id)
+
+
+def _claim_companions(leader: Article) -> list[Article]:
+    """Claim up to FACTCHECK_PIPELINE_BATCH - 1 more articles to process with `leader`: first any
+    this leader had claimed before (its worker died and the message came back), then the oldest
+    queued articles that already have their text, skipping rows another worker has locked. Their
+    texts together stay under FACTCHECK_PIPELINE_BATCH_CHARS, so a batch finishes well inside the
+    task's time limit; a leader that is itself that long is processed alone."""
+    room = settings.FACTCHECK_PIPELINE_BATCH - 1
+    budget = settings.FACTCHECK_PIPELINE_BATCH_CHARS - len(leader.text)
+    if room <= 0 or budget <= 0 or leader.batch_leader == leader.pk:
+        return []  # batching is off, the text is long, or the article was released to run alone
+    with derived_data_transaction():
+        candidates = list(
+            Article.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("outlet")
+            .annotate(size=Length("text"))
+            .filter(
+                Q(status=S.EXTRACTING, batch_leader=leader.pk)
+                | Q(status=S.QUEUED, batch_leader__isnull=True, size__gt=0, size__lte=budget)
+            )
+            .exclude(pk=leader.pk)
+            .order_by(Case(When(batch_leader=leader.pk, then=Value(0)), default=Value(1)), "pk")[: room * 2]
+        )
+        companions: list[Article] = []
+        for article in candidates:
+            # Its own earlier companions always come back (they were admitted under this budget).
+            if article.batch_leader != leader.pk and (len(companions) >= room or article.size > budget):
+                continue
+            budget -= article.size
+            companions.append(article)
+        if companions:
+            Article.objects.filter(pk__in=[a.pk for a in companions]).update(
+                status=S.EXTRACTING, batch_leader=leader.pk, attempts=F("attempts") + 1,
+                status_changed_at=timezone.now(),
+            )
+    for article in companions:
+        article.attempts += 1
+    worn = [a for a in companions if a.attempts > settings.FACTCHECK_MAX_ATTEMPTS]
+    for article in worn:
+        fail_article(article_id=article.pk, error=f"Gave up after {article.attempts - 1} attempts.")
+    return [a for a in companions if a not in worn]
+
+
+def _release(articles: list[Article]) -> None:
+    """Put the articles of a failed batch back in the queue to be processed alone, each with a
+    message of its own (a companion's was spent while it was in the batch). batch_leader set to
+    the article itself marks "alone": no batch takes it as a companion, and it takes none, so an
+    article that breaks batches fails on its own instead of taking others down with it."""
+    ids = [article.pk for article in articles]
+    if not ids:
+        return
+    Article.objects.filter(pk__in=ids, status=S.EXTRACTING).update(
+        status=S.QUEUED, batch_leader=F("pk"), status_changed_at=timezone.now()
+    )
+    for pk in ids:
+        enqueue_processing(article_id=pk)
 
 
 def _fetch(article: Article) -> bool:
@@ -58,7 +136,7 @@ def _fetch(article: Article) -> bool:
     from claims.ingestion.articles import fetch_article
     from claims.ingestion.fetch import TransientFetchError
 
-    _set_status(article.pk, Article.Status.FETCHING)
+    _set_status(article.pk, S.FETCHING)
     try:
         page = fetch_article(article.url)
     except TransientFetchError as exc:
@@ -82,13 +160,33 @@ def _fetch(article: Article) -> bool:
     fields = ["text", "title", "byline", "published_at", "canonical_url", "outlet", "duplicate_of", "fingerprint"]
     article.save(update_fields=[*fields, "updated_at"])
     if twin is not None:
-        _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error=f"Same text as article {twin.pk}.")
+        _set_status(article.pk, S.DONE, processed_at=timezone.now(), error=f"Same text as article {twin.pk}.")
         return False
     return True
 
 
+def _extract_and_store(batch: list[Article]) -> list[Claim]:
+    """Extract every article of the batch in one spaCy stream and store what was found in one
+    transaction that also marks them done. An article whose extraction raised is failed on its own."""
+    from claims import extraction
+
+    errors: dict[int, Exception] = {}
+    found = list(extraction.iter_extract([a.text for a in batch], on_error=errors.__setitem__))
+    ok = [(article, claims) for i, (article, claims) in enumerate(zip(batch, found)) if i not in errors]
+    for i, exc in errors.items():
+        fail_article(article_id=batch[i].pk, error=f"Internal error: {type(exc).__name__}: {exc}")
+    now = timezone.now()
+    with derived_data_transaction():
+        new_claims = store_claims_many(items=ok)
+        Article.objects.filter(pk__in=[article.pk for article, _ in ok]).update(
+            status=S.DONE, status_changed_at=now, processed_at=now, error="", batch_leader=None
+        )
+    return new_claims
+
+
 def process_article(*, article_id: int) -> list[int]:
-    """Run the whole pipeline for one article; return the ids of newly stored claims.
+    """Run the whole pipeline for one article, and for the companions it claims; return the ids
+    of newly stored claims.
 
     Raises TransientError for the task to retry; records permanent failures on the row."""
     article = _claim_work(article_id)
@@ -97,60 +195,66 @@ def process_article(*, article_id: int) -> list[int]:
     if article.attempts > settings.FACTCHECK_MAX_ATTEMPTS:
         fail_article(article_id=article_id, error=f"Gave up after {article.attempts - 1} attempts.")
         return []
+    batch = [article]
     try:
         if article.url and not article.text:
             if not _fetch(article):
                 return []
-            _set_status(article.pk, Article.Status.EXTRACTING)
-        from claims import extraction
-
-        extracted = extraction.extract(article.text)
-        with derived_data_transaction():
-            new_claims = store_claims(article=article, extracted=extracted)
-            _set_status(article.pk, Article.Status.DONE, processed_at=timezone.now(), error="")
+            _set_status(article.pk, S.EXTRACTING)
+        else:
+            batch += _claim_companions(article)
+        new_claims = _extract_and_store(batch)
     except TransientError:
-        raise
+        raise  # the retried message claims the same companions again
     except (OperationalError, InterfaceError) as exc:
         # The database went away (restart, failover): not the article's fault. Recording
         # "failed" could succeed once it is back and would stop a good article for good.
         raise TransientError(f"database unavailable: {exc}") from exc
     except SoftTimeLimitExceeded:
+        if len(batch) > 1:
+            # Which article was too long is unknown: each gets a run of its own.
+            _release(batch)
+            return []
         fail_article(article_id=article_id, error="Processing took longer than the time limit; the text may be too long.")
         return []
     except DomainError as exc:
+        _release(batch[1:])
         fail_article(article_id=article_id, error=exc.message)
         return []
     except Exception as exc:  # noqa: BLE001 - a bug must not leave the article spinning
+        if len(batch) > 1:
+            # Not knowing which article caused it, run each alone: the culprit then fails on its own.
+            logger.exception("batch led by article %s failed; processing its articles one by one", article_id)
+            _release(batch)
+            return []
         logger.exception("article %s failed", article_id)
         fail_article(article_id=article_id, error=f"Internal error: {type(exc).__name__}: {exc}")
         return []
     claim_ids = [claim.pk for claim in new_claims]
-    announce_claims(article_id=article_id, claim_ids=claim_ids, claims=new_claims)
+    announce_claims(article_ids=[a.pk for a in batch], claim_ids=claim_ids, claims=new_claims)
     return claim_ids
 
 
-def announce_claims(*, article_id: int, claim_ids: list[int], claims: list | None = None) -> bool:
+def announce_claims(*, article_ids: list[int], claim_ids: list[int], claims: list | None = None) -> bool:
     """Hand new claims to the alerts service, outside the extraction transaction so a mail problem
-    never un-stores claims; mark the article only once that worked. `claims`, when the caller
+    never un-stores claims; mark the articles only once that worked. `claims`, when the caller
     holds them already (with speaker and article loaded), saves reading them back."""
     from claims.services.alerts import queue_alerts_for_claims
 
     try:
         if claim_ids:
             queue_alerts_for_claims(claim_ids=claim_ids, claims=claims)
-    except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the article again
-        logger.exception("could not queue alerts for article %s", article_id)
+    except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the articles again
+        logger.exception("could not queue alerts for articles %s", article_ids)
         return False
     with derived_data_transaction():
-        Article.objects.filter(pk=article_id).update(alerts_queued_at=timezone.now())
+        Article.objects.filter(pk__in=article_ids).update(alerts_queued_at=timezone.now())
     return True
 
 
 def sweep_unannounced_articles(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Announce done articles whose claims never reached the alerts service. Matching is idempotent
     (one delivery per subscription and claim), so announcing twice alerts nobody twice."""
-    from claims.models import Claim
-
     article_ids = list(
         Article.objects.filter(
             status=Article.Status.DONE, alerts_queued_at__isnull=True, processed_at__lt=timezone.now() - older_than
@@ -158,7 +262,7 @@ def sweep_unannounced_articles(*, older_than: timedelta = timedelta(minutes=2)) 
     )
     for article_id in article_ids:
         claim_ids = list(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
-        announce_claims(article_id=article_id, claim_ids=claim_ids)
+        announce_claims(article_ids=[article_id], claim_ids=claim_ids)
     return article_ids
 
 
@@ -173,6 +277,11 @@ def sweep_stuck_articles(*, older_than: timedelta | None = None) -> list[int]:
     )
     for article_id in stuck:
         # Bump the clock so the next sweep doesn't enqueue it again while it waits in the queue.
-        Article.objects.filter(pk=article_id).update(status_changed_at=timezone.now())
+        # And free it from a batch whose worker is gone, so that message may take it (an article
+        # released to run alone stays so).
+        Article.objects.filter(pk=article_id).update(
+            status_changed_at=timezone.now(),
+            batch_leader=Case(When(batch_leader=F("pk"), then=F("pk")), default=None),
+        )
         enqueue_processing(article_id=article_id)
     return stuck

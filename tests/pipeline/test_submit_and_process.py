@@ -103,10 +103,10 @@ def test_nul_characters_are_dropped_so_postgres_can_store_the_text(db, django_ca
 def test_an_extraction_bug_fails_the_article_with_the_error_on_the_row(db, monkeypatch) -> None:
     article = submit_article(text="Someone said something.").article
 
-    def boom(text: str):
+    def boom(texts, **_):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr("claims.extraction.extract", boom)
+    monkeypatch.setattr("claims.extraction.iter_extract", boom)
     pipeline.process_article(article_id=article.pk)
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
