@@ -7,6 +7,7 @@ import email.policy
 import re
 import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -45,9 +46,14 @@ class SmtpSink:
         self.messages: list[Received] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self._closing = False
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
         with self._lock:
+            if self._closing:
+                # As a mail server does when it shuts down: a clear "not accepted", so the client
+                # knows to try again, never a message kept without its 250 reaching the client.
+                return "421 Service shutting down, try again later"
             self.messages.append(Received(tuple(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
         return "250 Message accepted for delivery"
 
@@ -61,9 +67,17 @@ class SmtpSink:
             self._controller.start()
 
     def stop(self) -> None:
+        """Go down the way a mail server does: refuse new messages (421), give the replies to
+        messages already accepted time to reach their clients, then close. Cutting a session after
+        the message was kept but before its 250 arrived would be the one case SMTP cannot settle
+        (docs/reliability.md: mail is at least once at that edge), not the outage under test."""
         if self._controller is not None:
+            with self._lock:
+                self._closing = True
+            time.sleep(0.5)
             self._controller.stop()
             self._controller = None
+            self._closing = False
 
     def per_subscription_claim(self) -> Counter:
         """How many messages carried each (subscription, claim): exactly-once means all ones."""

@@ -37,6 +37,7 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from bench.corpus import articles as corpus_articles
+from claims.alerts import conf as alert_conf
 from claims.alerts.terms import claim_terms, normalize_keyword
 from claims.models import AlertDelivery, Article, Claim, Subscription
 from claims.services import alerts, pipeline
@@ -162,10 +163,17 @@ def _submit(items) -> list[int]:
     return [submit_article(text=item.text, title=item.title).article.pk for item in items]
 
 
+# A send takes milliseconds; a row 'sending' for longer than this in the test was abandoned.
+ABANDONED_AFTER = timedelta(seconds=10)
+
+
 def _release_abandoned_sends() -> None:
     """A row left 'sending' by a send that died (PostgreSQL went away between SMTP and the
-    status update) is released after FACTCHECK_ALERT_STALE_MINUTES; fast-forward to that."""
-    alerts.release_stale_sending(now=timezone.now() + timedelta(hours=1))
+    status update) is released after FACTCHECK_ALERT_STALE_MINUTES; fast-forward to that, but only
+    for rows claimed ABANDONED_AFTER ago or more. Releasing a row a live worker is sending right
+    now would have the test itself send it twice."""
+    stale = timedelta(minutes=alert_conf.stale_sending_minutes())
+    alerts.release_stale_sending(now=timezone.now() + stale - ABANDONED_AFTER)
 
 
 # --- the scenario --------------------------------------------------------------------------------
