@@ -13,22 +13,19 @@ FIELDS = (
 )
 
 
-def bare_claims(request: HttpRequest) -> JsonResponse:
-    rows = list(
-        Claim.objects.filter(status="new", kind="direct").order_by("-created_at", "-id").values(*FIELDS)[:50]
-    )
+def _rows(fields: tuple[str, ...]) -> JsonResponse:
+    rows = list(Claim.objects.filter(status="new", kind="direct").order_by("-created_at", "-id").values(*fields)[:50])
     return JsonResponse({"results": rows})
+
+
+def bare_claims(request: HttpRequest) -> JsonResponse:
+    return _rows(FIELDS)
 
 
 def bare_claims_full(request: HttpRequest) -> JsonResponse:
     from claims.api.serializers import CLAIM_ROW_FIELDS
 
-    rows = list(
-        Claim.objects.filter(status="new", kind="direct")
-        .order_by("-created_at", "-id")
-        .values(*CLAIM_ROW_FIELDS)[:50]
-    )
-    return JsonResponse({"results": rows})
+    return _rows(CLAIM_ROW_FIELDS)
 
 
 urlpatterns = [

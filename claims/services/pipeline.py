@@ -46,6 +46,14 @@ def fail_article(*, article_id: int, error: str) -> None:
     _set_status(article_id, S.FAILED, error=error[:5000], processed_at=timezone.now(), batch_leader=None)
 
 
+def _given_up(article: Article) -> bool:
+    """Fail an article claimed once too often (it keeps crashing its worker, say); True if so."""
+    if article.attempts <= settings.FACTCHECK_MAX_ATTEMPTS:
+        return False
+    fail_article(article_id=article.pk, error=f"Gave up after {article.attempts - 1} attempts.")
+    return True
+
+
 def _claim_work(article_id: int) -> Article | None:
     # One being processed in another article's batch (batch_leader set) is not this message's to take.
     claimable = Article.objects.filter(
@@ -110,10 +118,7 @@ def _claim_companions(leader: Article) -> list[Article]:
             )
     for article in companions:
         article.attempts += 1
-    worn = [a for a in companions if a.attempts > settings.FACTCHECK_MAX_ATTEMPTS]
-    for article in worn:
-        fail_article(article_id=article.pk, error=f"Gave up after {article.attempts - 1} attempts.")
-    return [a for a in companions if a not in worn]
+    return [article for article in companions if not _given_up(article)]
 
 
 def _release(articles: list[Article]) -> None:
@@ -192,8 +197,7 @@ def process_article(*, article_id: int) -> list[int]:
     article = _claim_work(article_id)
     if article is None:
         return []
-    if article.attempts > settings.FACTCHECK_MAX_ATTEMPTS:
-        fail_article(article_id=article_id, error=f"Gave up after {article.attempts - 1} attempts.")
+    if _given_up(article):
         return []
     batch = [article]
     try:
