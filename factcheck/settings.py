@@ -193,7 +193,7 @@ CACHES = {
     # Timeouts: a Redis that hangs (rather than refuses) must not hang requests; throttling and the
     # token cache treat an unreachable cache as a miss.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "factcheck.cache.RedisCache",  # one client per pool: factcheck/cache.py
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }

@@ -64,6 +64,14 @@ class ArticleBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "url", "published_at", "outlet"]
 
 
+class ArticleRefSerializer(serializers.ModelSerializer):
+    """The article as a claims list row names it; the claim's detail adds its date and outlet."""
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url"]
+
+
 class RatingBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
@@ -222,8 +230,42 @@ class ClaimSerializer(serializers.ModelSerializer):
         return data
 
 
+class ClaimSummarySerializer(ClaimSerializer):
+    """A claims list row (the default `view=summary`): what a newsroom's list, dashboard or bot
+    shows and filters on. Every key means what it means in the detail, with the same value; the
+    long and secondary fields (sentence, spans, cue, reasons, conclusion, correction note,
+    assignments) and the article's date and outlet are in the detail and in `view=full` rows.
+
+    Why a narrower list row: reading, sending and encoding the detail's 42 columns over four
+    joins was about half of a list request's cost (docs/api.md, "Benchmark")."""
+
+    article = ArticleRefSerializer(read_only=True)
+
+    INTERNAL_FIELDS = ()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "speaker",
+            "speaker_mention", "article", "checkworthiness", "status", "rating", "published_at", "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, claim: Claim) -> dict:
+        full = super().to_representation(claim)
+        data = {name: full[name] for name in self.Meta.fields}
+        data["article"] = {name: full["article"][name] for name in ArticleRefSerializer.Meta.fields}
+        return data
+
+
 # The claims list reads plain rows (`.values()`) instead of model instances: building five model
-# objects per row was most of the list's cost. These are the columns render_claim_row needs.
+# objects per row was most of the list's cost. These are the columns ClaimRowRenderer needs: all of
+# them for `view=full`, the summary's for the default view. Both hold the ordering fields
+# (created_at, checkworthiness) and id, which the keyset cursor is built from.
+CLAIM_SUMMARY_FIELDS = (
+    "id", "kind", "content", "content_start", "content_end", "speaker_id", "speaker__name", "speaker__title",
+    "speaker_mention", "article_id", "article__title", "article__url", "checkworthiness", "status", "rating_id",
+    "rating__label", "rating__slug", "rating__value", "rating__colour", "published_at", "created_at",
+)
 CLAIM_ROW_FIELDS = (
     "id", "kind", "content", "content_start", "content_end", "spans", "sentence", "speaker_id",
     "speaker__name", "speaker__title", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
@@ -237,14 +279,17 @@ PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
 
 
 class ClaimRowRenderer:
-    """Renders `.values(*CLAIM_ROW_FIELDS)` rows exactly as ClaimSerializer renders a claim."""
+    """Renders `.values(*CLAIM_ROW_FIELDS)` rows exactly as ClaimSerializer renders a claim, or
+    with `full=False`, `.values(*CLAIM_SUMMARY_FIELDS)` rows as ClaimSummarySerializer does."""
 
-    def __init__(self, *, context: dict) -> None:
+    def __init__(self, *, context: dict, full: bool = True) -> None:
         self.request = context.get("request")
         self.internal = context.get("internal", False)
         path = reverse("api:claim-list")
         self.api_prefix = self.request.build_absolute_uri(path) if self.request else path
         self.render_datetime = DateTimeRenderer()
+        self.fields = CLAIM_ROW_FIELDS if full else CLAIM_SUMMARY_FIELDS
+        self.render = self.render_full if full else self.render_summary
 
     def public_url(self, row: dict) -> str | None:
         if row["status"] not in PUBLIC_STATUSES:
@@ -256,6 +301,34 @@ class ClaimRowRenderer:
         return self.request.build_absolute_uri(path) if self.request else path
 
     def __call__(self, row: dict) -> dict:
+        return self.render(row)
+
+    def render_summary(self, row: dict) -> dict:
+        render_datetime = self.render_datetime
+        return {
+            "id": row["id"],
+            "api_url": f"{self.api_prefix}{row['id']}/",
+            "public_url": self.public_url(row),
+            "kind": row["kind"],
+            "content": row["content"],
+            "content_start": row["content_start"],
+            "content_end": row["content_end"],
+            "speaker": None if row["speaker_id"] is None else {
+                "id": row["speaker_id"], "name": row["speaker__name"], "title": row["speaker__title"],
+            },
+            "speaker_mention": row["speaker_mention"],
+            "article": {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]},
+            "checkworthiness": row["checkworthiness"],
+            "status": row["status"],
+            "rating": None if row["rating_id"] is None else {
+                "id": row["rating_id"], "label": row["rating__label"], "slug": row["rating__slug"],
+                "value": row["rating__value"], "colour": row["rating__colour"],
+            },
+            "published_at": render_datetime(row["published_at"]),
+            "created_at": render_datetime(row["created_at"]),
+        }
+
+    def render_full(self, row: dict) -> dict:
         render_datetime = self.render_datetime
         data = {
             "id": row["id"],

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import ValidationError
 
 from claims.api import serializers as s
-from claims.api.filters import ArticleFilter, ClaimFilter, ClaimOrdering
+from claims.api.filters import ArticleFilter, ClaimFilter, ClaimOrdering, FilterBackend
 from claims.api.pagination import KeysetPagination
 from claims.api.permissions import WORKFLOW_PERMS, ActionPermissions, IsEditorialStaff
 from claims.models import Claim, Rating, Subscription
@@ -46,7 +45,7 @@ class ApiViewSetMixin:
 )
 class ArticleViewSet(ApiViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     action_perms = {"create": ("claims.add_article",)}
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ArticleFilter
 
     def get_queryset(self) -> QuerySet:
@@ -85,13 +84,39 @@ class ArticleViewSet(ApiViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
 # --- claims --------------------------------------------------------------------------------------
 
 
+LIST_VIEWS = ("summary", "full")
+
+
+def _list_view(request: Request) -> str:
+    """`?view=summary` (the default) or `?view=full`; anything else is a 400 naming the parameter."""
+    view = request.query_params.get("view") or "summary"
+    if view not in LIST_VIEWS:
+        raise ValidationError({"view": [f"Must be one of: {', '.join(LIST_VIEWS)}."]})
+    return view
+
+
 @extend_schema_view(
-    list=extend_schema(summary="List claims (filter, search, order; cursor-paginated)", tags=["claims"]),
+    list=extend_schema(
+        summary="List claims (filter, search, order; cursor-paginated)",
+        tags=["claims"],
+        description=(
+            "Each row is a summary of the claim (`view=summary`, the default). `view=full` makes each "
+            "row the claim exactly as its detail reads (`Claim`), for clients that need the sentence, "
+            "spans, cue, reasons, conclusion or the article's outlet in the list."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "view", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, enum=list(LIST_VIEWS),
+                description="`summary` (default): the row below; `full`: every field of the claim's detail.",
+            )
+        ],
+        responses=s.ClaimSummarySerializer(many=True),
+    ),
     retrieve=extend_schema(summary="A claim", tags=["claims"]),
 )
 class ClaimViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ClaimSerializer
-    filter_backends = [DjangoFilterBackend, ClaimOrdering]
+    filter_backends = [FilterBackend, ClaimOrdering]
     filterset_class = ClaimFilter
     ordering = ["-created_at"]
     action_perms = {
@@ -111,10 +136,11 @@ class ClaimViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return context
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # The hot path: plain rows, rendered exactly like ClaimSerializer (a test holds them equal).
-        queryset = self.filter_queryset(self.get_queryset()).values(*s.CLAIM_ROW_FIELDS)
+        # The hot path: plain rows, rendered exactly like ClaimSummarySerializer or, for
+        # `view=full`, ClaimSerializer (tests hold them equal).
+        render = s.ClaimRowRenderer(context=self.get_serializer_context(), full=_list_view(request) == "full")
+        queryset = self.filter_queryset(self.get_queryset()).values(*render.fields)
         page = self.paginate_queryset(queryset)
-        render = s.ClaimRowRenderer(context=self.get_serializer_context())
         return self.get_paginated_response([render(row) for row in page])
 
     def _claim(self) -> Claim:

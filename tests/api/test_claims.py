@@ -267,6 +267,35 @@ def test_the_fast_claim_rendering_matches_drfs_generic_rendering(make_claim, rea
         assert serializer.to_representation(claim) == serializer.generic_representation(claim)
 
 
+@pytest.mark.parametrize("internal", [True, False])
+def test_the_fast_summary_rendering_matches_drfs_generic_rendering(make_claim, reader, rf, internal):
+    from rest_framework.request import Request
+
+    from claims.api.serializers import CLAIM_SUMMARY_FIELDS, ClaimRowRenderer, ClaimSummarySerializer
+    from claims.selectors.api import claim_queryset
+
+    bare_article = Article.objects.create(url="https://nowhere.example/s")
+    published = make_claim(status=Claim.Status.PUBLISHED, published_at=timezone.now())
+    orphan = make_claim(speaker=None, article=bare_article)
+    context = {"request": Request(rf.get("/")), "internal": internal}
+    render = ClaimRowRenderer(context=context, full=False)
+    visible = claim_queryset(user=reader).filter(pk__in=[published.pk, orphan.pk])
+    rows = {row["id"]: row for row in visible.values(*CLAIM_SUMMARY_FIELDS)}
+    assert len(rows) == 2
+    for claim in visible:
+        serializer = ClaimSummarySerializer(claim, context=context)
+        generic = serializer.generic_representation(claim)
+        assert render(rows[claim.pk]) == generic == serializer.to_representation(claim)
+
+
+def _detail_as_summary(detail: dict) -> dict:
+    from claims.api.serializers import ArticleRefSerializer, ClaimSummarySerializer
+
+    summary = {name: detail[name] for name in ClaimSummarySerializer.Meta.fields}
+    summary["article"] = {name: detail["article"][name] for name in ArticleRefSerializer.Meta.fields}
+    return summary
+
+
 @pytest.mark.parametrize("role", ["reader", "nobody"])
 def test_a_claim_reads_the_same_in_the_list_as_in_its_detail(client_for, request, make_claim, role):
     bare_article = Article.objects.create(url="https://nowhere.example/y")
@@ -274,10 +303,29 @@ def test_a_claim_reads_the_same_in_the_list_as_in_its_detail(client_for, request
     make_claim(status=Claim.Status.PUBLISHED, speaker=None, article=bare_article)
     make_claim()
     client = client_for(request.getfixturevalue(role))
-    listed = client.get("/api/v1/claims/").json()["results"]
-    assert listed
-    for row in listed:
-        assert row == client.get(row["api_url"]).json()
+    summaries = client.get("/api/v1/claims/").json()["results"]
+    full_rows = client.get("/api/v1/claims/?view=full").json()["results"]
+    assert summaries and [row["id"] for row in summaries] == [row["id"] for row in full_rows]
+    for summary, full in zip(summaries, full_rows):
+        detail = client.get(summary["api_url"]).json()
+        assert full == detail
+        assert summary == _detail_as_summary(detail)
+
+
+def test_list_rows_are_summaries_unless_the_full_view_is_asked_for(api, published_claim):
+    summary = api.get("/api/v1/claims/").json()["results"][0]
+    assert "conclusion" not in summary and "sentence" not in summary and "outlet" not in summary["article"]
+    assert summary["speaker"]["name"] == "Jane Minister" and summary["rating"]["slug"] == published_claim.rating.slug
+    assert api.get("/api/v1/claims/?view=summary").json()["results"][0] == summary
+    full = api.get("/api/v1/claims/?view=full").json()["results"][0]
+    assert full["conclusion"] == "It shrank." and full["article"]["outlet"]["name"] == "Daily Planet"
+
+
+def test_an_unknown_list_view_is_a_400_naming_the_parameter(api, published_claim):
+    response = api.get("/api/v1/claims/?view=everything")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["fields"] == {"view": ["Must be one of: summary, full."]}
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "Asia/Kolkata"])
@@ -331,6 +379,69 @@ def test_the_claim_filterset_is_set_up_as_django_filter_sets_it_up(rf):
     assert ours.is_valid() and stock.is_valid()
     assert str(ours.qs.query) == str(stock.qs.query)
     assert ours.form.cleaned_data == stock.form.cleaned_data
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=new&kind=direct",
+        "status=new&status=triaged&rating=false&q=budget&min_checkworthiness=0.2",
+        "speaker=7&outlet=3&article=2&created_after=2026-01-01T00:00:00Z&said_before=2026-02-01",
+        "speaker=abc&min_checkworthiness=2&created_after=yesterday",
+        "status=nonsense&unknown=1",
+    ],
+)
+def test_a_request_validates_only_what_it_sent_with_the_whole_forms_outcome(query):
+    from django.http import QueryDict
+
+    from claims.api.filters import ClaimFilter
+
+    ours = ClaimFilter(data=QueryDict(query), queryset=Claim.objects.all())
+    whole = ClaimFilter(data=QueryDict(query), queryset=Claim.objects.all())
+    whole.whole_form = True
+    assert list(whole.form.fields) == list(ClaimFilter.base_filters)
+    assert set(ours.form.fields) <= set(whole.form.fields)
+    assert ours.is_valid() == whole.is_valid()
+    assert ours.errors == whole.errors
+    if ours.is_valid():
+        assert str(ours.qs.query) == str(whole.qs.query)
+        sent = {name: value for name, value in whole.form.cleaned_data.items() if value not in (None, "", [])}
+        assert {name: value for name, value in ours.form.cleaned_data.items() if value not in (None, "", [])} == sent
+
+
+def test_required_and_checkbox_filters_are_validated_even_when_not_sent():
+    import django_filters
+    from django import forms
+    from django.http import QueryDict
+
+    from claims.api.filters import ReusableFilterSet
+
+    class Strict(ReusableFilterSet):
+        kind = django_filters.CharFilter(required=True)
+        published = django_filters.BooleanFilter(
+            field_name="published_at", lookup_expr="isnull", exclude=True, widget=forms.CheckboxInput
+        )
+        speaker = django_filters.NumberFilter(field_name="speaker_id")
+
+        class Meta:
+            model = Claim
+            fields: list[str] = []
+
+    missing = Strict(data=QueryDict("speaker=1"), queryset=Claim.objects.all())
+    assert not missing.is_valid() and "kind" in missing.errors
+    unticked = Strict(data=QueryDict("kind=direct"), queryset=Claim.objects.all())
+    assert unticked.is_valid() and unticked.form.cleaned_data["published"] is False
+    assert "published_at" in str(unticked.qs.query)
+
+
+def test_the_browsable_api_shows_every_filter(client_for, reader):
+    client = client_for(reader)
+    page = client.get("/api/v1/claims/?status=new", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("min_checkworthiness", "said_after", "speaker", "q"):
+        assert f'name="{name}"' in html, name
 
 
 def test_filtersets_reuse_one_form_class_but_no_form(rf):

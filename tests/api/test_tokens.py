@@ -101,7 +101,8 @@ def test_the_command_refuses_an_unknown_user(db):
 
 def test_the_command_revokes_by_prefix(reader):
     issued = create_api_token(user=reader)
-    call_command("create_api_token", "reader", "--revoke", issued.key[:8], stdout=StringIO())
+    # `--revoke=PREFIX`: a key may begin with "-", which argparse would take for an option.
+    call_command("create_api_token", "reader", f"--revoke={issued.key[:8]}", stdout=StringIO())
     assert get(issued.key).status_code == 401
 
 

@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--name", default="default", help="A label to tell the user's keys apart.")
         parser.add_argument("--expires-days", type=int, default=None, help="Expire the key after this many days.")
-        parser.add_argument("--revoke", metavar="PREFIX", help="Revoke the user's key starting with PREFIX.")
+        parser.add_argument(
+            "--revoke", metavar="PREFIX",
+            help="Revoke the user's key starting with PREFIX (write --revoke=PREFIX if it begins with -).",
+        )
 
     def handle(self, *args, username: str, name: str, expires_days: int | None, revoke: str | None, **options):
         user = get_user_model().objects.filter(username=username).first()
