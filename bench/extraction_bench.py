@@ -106,7 +106,6 @@ def main():
     quick = "--quick" in sys.argv
     from claims.extraction import extract, extract_many, get_nlp, model_name
     from claims.extraction.quotes import find_quotes
-    from claims.extraction.nlp import parse_many
     nlp = get_nlp()
     corpus = texts(40 if quick else 150)
     w = words(corpus)

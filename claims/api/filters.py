@@ -60,16 +60,16 @@ class ReusableFilterSet(django_filters.FilterSet):
     request: for ClaimFilter's 14 filters that was about a sixth of the claims list's time. Our
     filters hold no per-request state but their `parent` (to find `method=` callbacks) and `model`,
     and their form fields do not depend on the request, so here
-    - each filter is a shallow copy bound to this FilterSet (`_bind`), and
-    - the form class is built once per FilterSet class. Sharing it shares no state: a Django form
-      deep-copies its class's fields into each instance.
-    - a request's form validates only the parameters it sent (`_sent_filter_names`), with a form
-      class per set of names, built once: a list request names two or three of ClaimFilter's 14
-      filters, and copying, binding and cleaning the other dozen fields was about half of the
-      filterset's cost. An absent parameter cleans to an empty value, which django-filter skips,
-      so the result is the same; fields that are required, or whose widget reads a value even when
-      the parameter is absent (a checkbox), are always in. The browsable API's filter panel gets
-      the whole form (`FilterBackend`).
+    - each filter is a shallow copy bound to this FilterSet (`_bind`);
+    - a request's form holds only the parameters it sent (`_sent_filter_names`): a list request
+      names two or three of ClaimFilter's 14 filters, and copying, binding and cleaning the other
+      dozen fields was most of the filterset's cost. An absent parameter cleans to an empty value,
+      which django-filter skips, so the outcome is the same; fields that are required, or whose
+      widget reads a value even when the parameter is absent (a checkbox), are always in. The
+      browsable API's filter panel gets the whole form (`FilterBackend`);
+    - each form class (per set of sent names, and the whole one) is built once per FilterSet
+      class. Sharing it shares no state: a Django form deep-copies its class's fields into each
+      instance.
     A FilterSet that declares a filter whose queryset depends on the request (ModelChoiceFilter
     with a callable: QuerySetRequestMixin) gets the stock behaviour instead.
     """

@@ -159,8 +159,8 @@ def test_page_size_is_capped_at_200(api, article):
 # --- workflow actions ----------------------------------------------------------------------------
 
 
-def test_a_claim_moves_through_the_workflow_via_the_transition_endpoint(client_for, researcher, editor, new_claim):
-    research, edit = client_for(researcher), client_for(editor)
+def test_a_claim_moves_through_the_workflow_via_the_transition_endpoint(client_for, researcher, new_claim):
+    research = client_for(researcher)
     url = f"/api/v1/claims/{new_claim.pk}/transition/"
     response = research.post(url, {"to": "triaged", "note": "worth checking"}, format="json")
     assert response.status_code == 200, response.content
