@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CLAIMS = int(os.environ.get("API_BENCH_CLAIMS", "100000"))
-SECONDS = float(os.environ.get("API_BENCH_SECONDS", "4"))
-ROUNDS = int(os.environ.get("API_BENCH_ROUNDS", "3"))
+SECONDS = float(os.environ.get("API_BENCH_SECONDS", "2"))
+ROUNDS = int(os.environ.get("API_BENCH_ROUNDS", "8"))
 THREADS = int(os.environ.get("API_BENCH_THREADS", "8"))
 MAX_REQUESTS = int(os.environ.get("API_BENCH_MAX_REQUESTS", "20000"))
 TARGET = 0.5
