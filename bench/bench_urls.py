@@ -1,7 +1,7 @@
 """The API plus `/bare/claims/`: the same 50 rows from the same table with `.values()` and no
 framework, the baseline the API's throughput is measured against; and `/bare/claims-full/`, the
-same again with every column the API's row carries, which separates the framework's cost from the
-cost of reading and sending a wider row."""
+same again with every column of a full claim row (the API's `view=full`), the reference that
+separates the framework's cost from the cost of reading and sending a wider row."""
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 

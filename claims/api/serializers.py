@@ -251,8 +251,12 @@ class ClaimSummarySerializer(ClaimSerializer):
         read_only_fields = fields
 
     def to_representation(self, claim: Claim) -> dict:
-        full = super().to_representation(claim)
-        data = {name: full[name] for name in self.Meta.fields}
+        return self.from_full(super().to_representation(claim))
+
+    @classmethod
+    def from_full(cls, full: dict) -> dict:
+        """The summary of a claim rendered whole (by ClaimSerializer)."""
+        data = {name: full[name] for name in cls.Meta.fields}
         data["article"] = {name: full["article"][name] for name in ArticleRefSerializer.Meta.fields}
         return data
 
@@ -303,8 +307,8 @@ class ClaimRowRenderer:
     def __call__(self, row: dict) -> dict:
         return self.render(row)
 
-    def render_summary(self, row: dict) -> dict:
-        render_datetime = self.render_datetime
+    def _head(self, row: dict) -> dict:
+        # The first keys of both rows, in the serializers' order.
         return {
             "id": row["id"],
             "api_url": f"{self.api_prefix}{row['id']}/",
@@ -313,17 +317,18 @@ class ClaimRowRenderer:
             "content": row["content"],
             "content_start": row["content_start"],
             "content_end": row["content_end"],
-            "speaker": None if row["speaker_id"] is None else {
-                "id": row["speaker_id"], "name": row["speaker__name"], "title": row["speaker__title"],
-            },
+        }
+
+    def render_summary(self, row: dict) -> dict:
+        render_datetime = self.render_datetime
+        return {
+            **self._head(row),
+            "speaker": _speaker(row),
             "speaker_mention": row["speaker_mention"],
             "article": {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]},
             "checkworthiness": row["checkworthiness"],
             "status": row["status"],
-            "rating": None if row["rating_id"] is None else {
-                "id": row["rating_id"], "label": row["rating__label"], "slug": row["rating__slug"],
-                "value": row["rating__value"], "colour": row["rating__colour"],
-            },
+            "rating": _rating(row),
             "published_at": render_datetime(row["published_at"]),
             "created_at": render_datetime(row["created_at"]),
         }
@@ -331,18 +336,10 @@ class ClaimRowRenderer:
     def render_full(self, row: dict) -> dict:
         render_datetime = self.render_datetime
         data = {
-            "id": row["id"],
-            "api_url": f"{self.api_prefix}{row['id']}/",
-            "public_url": self.public_url(row),
-            "kind": row["kind"],
-            "content": row["content"],
-            "content_start": row["content_start"],
-            "content_end": row["content_end"],
+            **self._head(row),
             "spans": row["spans"],
             "sentence": row["sentence"],
-            "speaker": None if row["speaker_id"] is None else {
-                "id": row["speaker_id"], "name": row["speaker__name"], "title": row["speaker__title"],
-            },
+            "speaker": _speaker(row),
             "speaker_mention": row["speaker_mention"],
             "speaker_start": row["speaker_start"],
             "speaker_end": row["speaker_end"],
@@ -363,10 +360,7 @@ class ClaimRowRenderer:
             "checkworthiness": row["checkworthiness"],
             "checkworthiness_reasons": row["checkworthiness_reasons"],
             "status": row["status"],
-            "rating": None if row["rating_id"] is None else {
-                "id": row["rating_id"], "label": row["rating__label"], "slug": row["rating__slug"],
-                "value": row["rating__value"], "colour": row["rating__colour"],
-            },
+            "rating": _rating(row),
             "conclusion": row["conclusion"],
             "correction_note": row["correction_note"],
             "published_at": render_datetime(row["published_at"]),
@@ -382,6 +376,21 @@ class ClaimRowRenderer:
             for name in ClaimSerializer.INTERNAL_FIELDS:
                 del data[name]
         return data
+
+
+def _speaker(row: dict) -> dict | None:
+    if row["speaker_id"] is None:
+        return None
+    return {"id": row["speaker_id"], "name": row["speaker__name"], "title": row["speaker__title"]}
+
+
+def _rating(row: dict) -> dict | None:
+    if row["rating_id"] is None:
+        return None
+    return {
+        "id": row["rating_id"], "label": row["rating__label"], "slug": row["rating__slug"],
+        "value": row["rating__value"], "colour": row["rating__colour"],
+    }
 
 
 _DATETIME = serializers.DateTimeField()
