@@ -11,7 +11,6 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.template import loader
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import Filter, QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
@@ -155,14 +154,20 @@ class ReusableFilterSet(django_filters.FilterSet):
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's DRF backend, with the whole filter form for the browsable API's panel."""
+    """django-filter's DRF backend, with the whole filter form for the browsable API's panel.
+    DRF makes a backend per use, so the flag below never outlives one `to_html` call."""
+
+    rendering = False
+
+    def get_filterset(self, request: Any, queryset: QuerySet, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None and self.rendering:
+            filterset.whole_form = True
+        return filterset
 
     def to_html(self, request: Any, queryset: QuerySet, view: Any) -> str | None:
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return None
-        filterset.whole_form = True
-        return loader.get_template(self.template).render({"filter": filterset}, request)
+        self.rendering = True
+        return super().to_html(request, queryset, view)
 
 
 class ClaimFilter(ReusableFilterSet):
