@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 
 Span = tuple[int, int]
 
+# What the speaker did with the claim, from its cue (CONTRACT.md). The words behind each stance are
+# data: claims/extraction/cues.tsv. `asserts` is the stance of a claim with no cue.
+STANCES = ("asserts", "denies", "accuses", "promises", "warns", "predicts", "believes", "asks")
+
 
 @dataclass
 class ExtractedClaim:
@@ -17,6 +21,8 @@ class ExtractedClaim:
     speaker_kind: str | None = None  # 'person' | 'organization' | 'place' | 'group' | None
     cue: str | None = None
     cue_spans: list[Span] = field(default_factory=list)
+    stance: str = "asserts"  # one of STANCES
+    is_question: bool = False  # a question or reported question ("asked whether ..."), not an assertion
     sentence: str = ""
     sentence_span: Span = (0, 0)
     score: float = 0.0
@@ -44,6 +50,8 @@ class ExtractedClaim:
             speaker_spans=[[a, b] for a, b in self.speaker_spans],
             cue=self.cue,
             cue_spans=[[a, b] for a, b in self.cue_spans],
+            stance=self.stance,
+            is_question=self.is_question,
             speaker_title=self.speaker_title,
             speaker_kind=self.speaker_kind,
             sentence_span=list(self.sentence_span),

@@ -65,6 +65,17 @@ class Claim(models.Model):
         PUBLISHED = "published", "Published"
         CORRECTED = "corrected", "Corrected"
 
+    class Stance(models.TextChoices):
+        # The values are the extractor's (claims.extraction.types.STANCES); a test keeps them equal.
+        ASSERTS = "asserts", "asserts"
+        DENIES = "denies", "denies"
+        ACCUSES = "accuses", "accuses"
+        PROMISES = "promises", "promises"
+        WARNS = "warns", "warns"
+        PREDICTS = "predicts", "predicts"
+        BELIEVES = "believes", "believes"
+        ASKS = "asks", "asks"
+
     article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content = models.TextField()
@@ -80,6 +91,9 @@ class Claim(models.Model):
     cue = models.CharField(max_length=100, blank=True, default="")
     cue_start = models.PositiveIntegerField(null=True, blank=True)
     cue_end = models.PositiveIntegerField(null=True, blank=True)
+    # What the speaker did with the claim ("denied" is not "said"), from the cue.
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.ASSERTS, db_index=True)
+    is_question = models.BooleanField(default=False, help_text="A question or reported question, not an assertion.")
     sentence = models.TextField(blank=True, default="")
     checkworthiness = models.FloatField(default=0.0, db_index=True)
     checkworthiness_reasons = models.JSONField(default=list, blank=True)
@@ -129,6 +143,10 @@ class Claim(models.Model):
                 condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1), name="claim_score_in_unit_range"
             ),
             models.CheckConstraint(condition=Q(kind__in=["direct", "partial", "indirect"]), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(stance__in=["asserts", "denies", "accuses", "promises", "warns", "predicts", "believes", "asks"]),
+                name="claim_stance_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["new", "triaged", "dismissed", "researching", "in_review", "published", "corrected"]

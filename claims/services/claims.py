@@ -119,6 +119,8 @@ def _new_claims(article: Article, extracted: list[Any], speakers: dict, existing
                 cue=(item.cue or "")[:100],
                 cue_start=cue_start,
                 cue_end=cue_end,
+                stance=getattr(item, "stance", "") or Claim.Stance.ASSERTS,
+                is_question=bool(getattr(item, "is_question", False)),
                 sentence=(getattr(item, "sentence", "") or "")[:5000],
                 checkworthiness=min(1.0, max(0.0, float(getattr(item, "score", 0.0) or 0.0))),
                 checkworthiness_reasons=list(getattr(item, "score_reasons", []) or []),
