@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "ArticleStatusEnum": "claims.models.Article.Status",
         "ClaimKindEnum": "claims.models.Claim.Kind",
+        "ClaimStanceEnum": "claims.models.Claim.Stance",
+        "EvidenceStanceEnum": "claims.models.Evidence.Stance",
         "SpeakerKindEnum": "claims.models.Speaker.Kind",
     },
 }

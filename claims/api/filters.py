@@ -174,6 +174,11 @@ class ClaimFilter(ReusableFilterSet):
     # distinct=False: django-filter's default SELECT DISTINCT sorts every matching row before LIMIT.
     status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, help_text="Repeat for several.", distinct=False)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices, help_text="Repeat for several.", distinct=False)
+    stance = django_filters.MultipleChoiceFilter(
+        choices=Claim.Stance.choices, distinct=False,
+        help_text="What the speaker did with the claim (`denies`, `accuses`, ...). Repeat for several.",
+    )
+    is_question = django_filters.BooleanFilter(help_text="`true`: questions and reported questions only.")
     rating = django_filters.CharFilter(method="filter_rating", help_text="A rating's id or slug.")
     speaker = IdFilter(field_name="speaker_id", help_text="Speaker id.")
     outlet = IdFilter(field_name="article__outlet_id", help_text="Outlet id.")

@@ -17,6 +17,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
+from claims.selectors.wording import SCORE_DECIMALS, rounded_score
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -125,8 +126,20 @@ class ArticleCreateSerializer(StrictInputSerializer):
 # --- claims --------------------------------------------------------------------------------------
 
 
+class ScoreField(serializers.FloatField):
+    """Check-worthiness rounded as the admin and pages show it (0.2, not 0.19999999999999998)."""
+
+    def to_representation(self, value: float) -> float:
+        return rounded_score(super().to_representation(value))
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     speaker = SpeakerBriefSerializer(allow_null=True, read_only=True)
+    checkworthiness = ScoreField(read_only=True, help_text=f"0 to 1, rounded to {SCORE_DECIMALS} decimals.")
+    stance = serializers.ChoiceField(
+        choices=Claim.Stance.choices, read_only=True,
+        help_text="What the speaker did with the claim, from its cue: `denies` is never an assertion.",
+    )
     article = ArticleBriefSerializer(read_only=True)
     rating = RatingBriefSerializer(allow_null=True, read_only=True)
     api_url = serializers.SerializerMethodField()
@@ -140,7 +153,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "spans",
             "sentence", "speaker", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-            "cue_start", "cue_end", "article", "checkworthiness", "checkworthiness_reasons", "status", "rating",
+            "cue_start", "cue_end", "stance", "is_question", "article", "checkworthiness", "checkworthiness_reasons", "status", "rating",
             "conclusion", "correction_note", "published_at", "corrected_at", "assignee", "researcher",
             "proposed_rating", "same_as", "created_at", "updated_at",
         ]
@@ -191,6 +204,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "cue": claim.cue,
             "cue_start": claim.cue_start,
             "cue_end": claim.cue_end,
+            "stance": claim.stance,
+            "is_question": claim.is_question,
             "article": {
                 "id": article.pk,
                 "title": article.title,
@@ -198,7 +213,7 @@ class ClaimSerializer(serializers.ModelSerializer):
                 "published_at": render_datetime(article.published_at),
                 "outlet": None if outlet is None else {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain},
             },
-            "checkworthiness": claim.checkworthiness,
+            "checkworthiness": rounded_score(claim.checkworthiness),
             "checkworthiness_reasons": claim.checkworthiness_reasons,
             "status": claim.status,
             "rating": None if rating is None else {
@@ -246,7 +261,8 @@ class ClaimSummarySerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [
             "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "speaker",
-            "speaker_mention", "article", "checkworthiness", "status", "rating", "published_at", "created_at",
+            "speaker_mention", "stance", "is_question", "article", "checkworthiness", "status", "rating",
+            "published_at", "created_at",
         ]
         read_only_fields = fields
 
@@ -267,13 +283,14 @@ class ClaimSummarySerializer(ClaimSerializer):
 # (created_at, checkworthiness) and id, which the keyset cursor is built from.
 CLAIM_SUMMARY_FIELDS = (
     "id", "kind", "content", "content_start", "content_end", "speaker_id", "speaker__name", "speaker__title",
-    "speaker_mention", "article_id", "article__title", "article__url", "checkworthiness", "status", "rating_id",
+    "speaker_mention", "stance", "is_question", "article_id", "article__title", "article__url", "checkworthiness",
+    "status", "rating_id",
     "rating__label", "rating__slug", "rating__value", "rating__colour", "published_at", "created_at",
 )
 CLAIM_ROW_FIELDS = (
     "id", "kind", "content", "content_start", "content_end", "spans", "sentence", "speaker_id",
     "speaker__name", "speaker__title", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-    "cue_start", "cue_end", "article_id", "article__title", "article__url", "article__published_at",
+    "cue_start", "cue_end", "stance", "is_question", "article_id", "article__title", "article__url", "article__published_at",
     "article__outlet_id", "article__outlet__name", "article__outlet__domain", "checkworthiness",
     "checkworthiness_reasons", "status", "rating_id", "rating__label", "rating__slug", "rating__value",
     "rating__colour", "conclusion", "correction_note", "published_at", "corrected_at", "assignee_id",
@@ -325,8 +342,10 @@ class ClaimRowRenderer:
             **self._head(row),
             "speaker": _speaker(row),
             "speaker_mention": row["speaker_mention"],
+            "stance": row["stance"],
+            "is_question": row["is_question"],
             "article": {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]},
-            "checkworthiness": row["checkworthiness"],
+            "checkworthiness": rounded_score(row["checkworthiness"]),
             "status": row["status"],
             "rating": _rating(row),
             "published_at": render_datetime(row["published_at"]),
@@ -347,6 +366,8 @@ class ClaimRowRenderer:
             "cue": row["cue"],
             "cue_start": row["cue_start"],
             "cue_end": row["cue_end"],
+            "stance": row["stance"],
+            "is_question": row["is_question"],
             "article": {
                 "id": row["article_id"],
                 "title": row["article__title"],
@@ -357,7 +378,7 @@ class ClaimRowRenderer:
                     "domain": row["article__outlet__domain"],
                 },
             },
-            "checkworthiness": row["checkworthiness"],
+            "checkworthiness": rounded_score(row["checkworthiness"]),
             "checkworthiness_reasons": row["checkworthiness_reasons"],
             "status": row["status"],
             "rating": _rating(row),

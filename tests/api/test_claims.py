@@ -256,8 +256,10 @@ def test_the_fast_claim_rendering_matches_drfs_generic_rendering(make_claim, rea
     from claims.selectors.api import claim_queryset
 
     bare_article = Article.objects.create(url="https://nowhere.example/x")  # no outlet, no dates
+    # A denial, a question and a score with a binary tail: the fields the fast path renders itself.
     corrected = make_claim(status=Claim.Status.CORRECTED, spans=[[1, 5]], checkworthiness_reasons=["number"],
-                           corrected_at=timezone.now())
+                           corrected_at=timezone.now(), stance=Claim.Stance.DENIES, is_question=True,
+                           checkworthiness=0.19999999999999998)
     orphan = make_claim(speaker=None, article=bare_article)
     context = {"request": Request(rf.get("/")), "internal": internal}
     rows = list(claim_queryset(user=reader).filter(pk__in=[corrected.pk, orphan.pk]))
@@ -275,7 +277,8 @@ def test_the_fast_summary_rendering_matches_drfs_generic_rendering(make_claim, r
     from claims.selectors.api import claim_queryset
 
     bare_article = Article.objects.create(url="https://nowhere.example/s")
-    published = make_claim(status=Claim.Status.PUBLISHED, published_at=timezone.now())
+    published = make_claim(status=Claim.Status.PUBLISHED, published_at=timezone.now(), stance=Claim.Stance.ASKS,
+                           is_question=True, checkworthiness=0.19999999999999998)
     orphan = make_claim(speaker=None, article=bare_article)
     context = {"request": Request(rf.get("/")), "internal": internal}
     render = ClaimRowRenderer(context=context, full=False)
@@ -449,3 +452,57 @@ def test_filtersets_reuse_one_form_class_but_no_form(rf):
     assert first.form is not second.form and first.form.fields["speaker"] is not second.form.fields["speaker"]
     assert not first.is_valid() and "speaker" in first.errors
     assert second.is_valid() and second.form.cleaned_data["speaker"] == 7
+
+
+# --- stance, questions and the rounded score (issue 14 §3, issue 16 §5) -----------------------------
+
+
+def test_the_claim_model_knows_exactly_the_extractors_stances():
+    from claims.extraction.types import STANCES
+
+    assert tuple(Claim.Stance.values) == STANCES
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("stance=denies", ["denial"]),
+        ("stance=denies&stance=accuses", ["denial", "accusation"]),
+        ("stance=asserts", ["assertion"]),
+        ("is_question=true", ["question"]),
+        ("stance=asks&is_question=true", ["question"]),
+    ],
+)
+def test_claims_filter_by_stance_and_question(api, make_claim, query, expected):
+    made = {
+        "assertion": make_claim(),
+        "denial": make_claim(stance=Claim.Stance.DENIES, cue="denied"),
+        "accusation": make_claim(stance=Claim.Stance.ACCUSES, cue="accused"),
+        "question": make_claim(stance=Claim.Stance.ASKS, cue="asked", is_question=True),
+    }
+    assert sorted(ids(api.get(f"/api/v1/claims/?{query}"))) == sorted(made[key].pk for key in expected)
+
+
+def test_an_unknown_stance_is_a_400_naming_the_parameter(api):
+    response = api.get("/api/v1/claims/?stance=shrugs")
+    assert response.status_code == 400
+    assert "stance" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("view", ["", "view=full", "detail"])
+def test_every_claim_shape_carries_its_stance_question_flag_and_a_rounded_score(api, make_claim, view):
+    claim = make_claim(stance=Claim.Stance.DENIES, cue="denied", is_question=False, checkworthiness=0.19999999999999998)
+    url = f"/api/v1/claims/{claim.pk}/" if view == "detail" else f"/api/v1/claims/?{view}"
+    body = api.get(url).json()
+    row = body if view == "detail" else body["results"][0]
+    assert (row["stance"], row["is_question"], row["checkworthiness"]) == ("denies", False, 0.2)
+
+
+def test_the_schema_documents_the_stances_a_claim_can_carry():
+    from rest_framework.test import APIClient
+
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/claims/"]["get"]["parameters"]}
+    assert set(parameters["stance"]["schema"]["items"]["enum"]) == set(Claim.Stance.values)
+    for shape in ("Claim", "ClaimSummary"):
+        assert "stance" in schema["components"]["schemas"][shape]["properties"], shape
