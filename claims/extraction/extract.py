@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from . import checkworthiness
-from .lexicon import SPEECH
+from .lexicon import SPEECH, stance_of
 from .nlp import Parsed
 from .quotes import Quote, find_quotes, paragraph_breaks
 from .reported import Cue, conjoined, cues_in, is_cue_verb, subject_of
 from .speakers import Mention, Resolver, mention_from_token
+from .textview import TextView
 from .types import ExtractedClaim
 
 FRAME_CHARS = 160
@@ -251,6 +253,17 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
     return _finish(parsed, built, qs)
 
 
+_QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)]*$")
+
+
+def _stance(cue: Cue | None) -> str:
+    """What the speaker did with the claim, from its cue word (cues.tsv): `denied` denies."""
+    if cue is None or cue.verb is None:
+        return "asserts"
+    pos = "noun" if cue.verb.pos_ == "NOUN" else "verb"
+    return stance_of(cue.verb.lemma_, pos)
+
+
 def _strip(text, a, b):
     while a < b and (text[a].isspace()):
         a += 1
@@ -368,10 +381,27 @@ def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedC
         ents = len(parsed.ents_in(spans[0][0], spans[-1][1]))
         score, reasons = checkworthiness.score(content, ents)
         conf = c.confidence * (1.0 if m is not None else 0.7)
+        stance = _stance(cue)
         out.append(ExtractedClaim(
-            kind=c.kind, content=content, content_spans=spans,
+            kind=c.kind, content=content, content_spans=spans, stance=stance,
+            is_question=stance == "asks" or _QUESTION_END.search(content) is not None,
             speaker=name, speaker_spans=spk_spans, speaker_title=title, speaker_kind=kind,
             cue=cue.cue_text if cue else None, cue_spans=list(cue.cue_spans) if cue else [],
             sentence=text[sspan[0]:sspan[1]], sentence_span=sspan,
             score=score, score_reasons=reasons, confidence=min(1.0, conf)))
     return out
+
+
+def to_original(v: TextView, claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
+    """Claims found in the normalised view, with every offset and text taken from the text as given."""
+    if v.identical:
+        return claims
+    text = v.original
+    for c in claims:
+        c.content_spans = [v.span(a, b) for a, b in c.content_spans]
+        c.content = " ".join(text[a:b] for a, b in c.content_spans)
+        c.speaker_spans = [v.span(a, b) for a, b in c.speaker_spans]
+        c.cue_spans = [v.span(a, b) for a, b in c.cue_spans]
+        c.sentence_span = v.span(*c.sentence_span)
+        c.sentence = text[c.sentence_span[0]:c.sentence_span[1]]
+    return claims

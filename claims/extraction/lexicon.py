@@ -1,25 +1,66 @@
 """Word lists the rules read. Generic English words only."""
 
-# Verbs of saying and reporting: cue for quotations and for reported speech with a clause.
-SPEECH = set("""say tell add claim deny accuse report announce state argue insist note explain write ask
-reply respond warn vow promise predict suggest acknowledge admit assert contend declare maintain
-allege confirm recall tweet conclude testify stress emphasize emphasise observe remark comment concede
-complain boast brag charge counter caution estimate reveal disclose reiterate repeat mention joke quip
-hint signal pledge threaten urge agree post inform assure retort exclaim shout yell whisper mutter
-scream forecast lament muse clarify proclaim speculate tout insist affirm reason rule
-continue point declare predict posit recount describe""".split())
+from pathlib import Path
 
+from .types import STANCES
+
+CUES_FILE = Path(__file__).with_name("cues.tsv")
+# The constructions a cue word can take part in (the last column of cues.tsv):
+CONSTRUCTIONS = {
+    "speech": "a verb of saying: attributes quotations and reported clauses",
+    "clause": "its clausal complement is an attributed claim (X said/found/believes that Y)",
+    "evidence": "a source of evidence (a study found, polls show)",
+    "belief": "a belief or perception of its subject",
+    "xcomp": "its infinitive complement is the claim (X vowed to Y)",
+    "dobj": "its object is the claim (X denied the report, X accused Y of Z)",
+    "quote_only": "a cue for a quotation only, never for a reported clause (asked, continued)",
+    "stance": "its objects are what the source asserts or wants (X called Y a liar, X urged Y to Z)",
+    "position": "states a position, topic or intention of the subject (X discussed Y)",
+    "seem": "seeming: an assertion with no named source (X seemed to Y)",
+    "addressee": "its object is the addressee, not the claim (told reporters)",
+    "say_object": "a verb of saying whose direct object is what was said (half said so)",
+    "claim_noun": "a noun that carries an attributed claim (allegations that Y, his decision to Y)",
+}
+
+
+def _load(path: Path = CUES_FILE) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """(stance of each word, words of each construction) from the cue lexicon file."""
+    stance: dict[str, str] = {}
+    groups: dict[str, set[str]] = {k: set() for k in CONSTRUCTIONS}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
+            continue
+        word, pos, st, cons = (line.split("\t") + [""] * 4)[:4]
+        if st not in STANCES or any(c not in CONSTRUCTIONS for c in cons.split(",") if c):
+            raise ValueError(f"{path.name}:{n}: unknown stance or construction in {line!r}")
+        stance[f"{pos}:{word}"] = st
+        for c in cons.split(","):
+            if c:
+                groups[c].add(word)
+    return stance, groups
+
+
+STANCE_OF, _GROUPS = _load()
+
+# Verbs of saying and reporting: cue for quotations and for reported speech with a clause.
+SPEECH = _GROUPS["speech"]
 # Verbs whose clause complement is an attributed claim (reported speech, evidence, belief).
-CLAUSE = SPEECH - {"ask", "continue", "describe", "post", "urge", "charge", "counter", "reason"} | set(
-    """show find indicate demonstrate learn believe think fear worry expect know hope
-    acknowledge estimate calculate project suspect doubt feel realize recognize understand""".split())
-EVIDENCE = set("show find indicate demonstrate reveal suggest".split())
-BELIEF = set("believe think fear worry expect know hope suspect doubt feel realize recognize understand".split())
+CLAUSE = _GROUPS["clause"]
+EVIDENCE = _GROUPS["evidence"]
+BELIEF = _GROUPS["belief"]
 # Verbs whose infinitive complement is the claim: "X vowed to Y".
-XCOMP = set("vow promise pledge threaten claim deny refuse plan vow predict expect".split())
+XCOMP = _GROUPS["xcomp"]
 # Verbs whose object is the claim: "X denied the report", "X accused Y of Z".
-DOBJ = set("deny accuse confirm announce dispute reject predict acknowledge admit blame".split())
-QUOTE_ONLY = {"continue", "ask", "describe", "post", "reason", "charge", "counter", "joke", "quip"}
+DOBJ = _GROUPS["dobj"]
+QUOTE_ONLY = _GROUPS["quote_only"]
+
+
+def stance_of(word: str | None, pos: str = "verb") -> str:
+    """The stance a cue gives its claim ("denied" -> denies); `asserts` for any other cue or none."""
+    if not word:
+        return "asserts"
+    return STANCE_OF.get(f"{pos}:{word.lower()}", "asserts")
+
 
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": "p", "them": "p", "it": "n",
             "we": "p", "i": "s", "you": "s"}
@@ -56,25 +97,15 @@ diana brittany doris kayla alexis lori marie hillary kamala condoleezza angela t
 nikki elizabeth sarah kellyanne huma chelsea ivanka melania michelle""".split())
 
 # Verbs of stance whose objects are what the source asserts or wants: "X called Y a liar",
-# "X criticized Y", "X urged Y to Z", "X wants Y".
-STANCE = set("""call criticize criticise praise endorse support back thank mock dismiss condemn blast slam
-attack describe want urge ask oppose reject question blame cite applaud welcome defend tout propose
-demand recommend refer decry denounce lambaste ridicule hail credit challenge label dub brand
-encourage advocate favor favour prefer""".split())
-
+# "X criticized Y", "X urged Y to Z", "X wants Y"; and verbs that state a position, a topic or an
+# intention of the subject: "X discussed Y", "X spoke about Y".
+POSITION = _GROUPS["position"]
+STANCE = _GROUPS["stance"] | POSITION
 # Verbs of seeming: "X seemed to Y", "it appears that Y" -- an assertion with no named source.
-SEEM = {"seem", "appear"}
+SEEM = _GROUPS["seem"]
 # Verbs whose object is the addressee, not the claim ("told reporters", "warned voters").
-ADDRESSEE = set("tell ask inform assure warn urge remind thank caution".split())
+ADDRESSEE = _GROUPS["addressee"]
 # Nouns that carry an attributed claim: "allegations that Y", "his decision to Y", "X's view that Y".
-CLAIM_NOUNS = set("""allegation claim assertion accusation argument belief view contention insistence
-suggestion promise pledge vow warning threat prediction charge notion statement announcement
-decision plan proposal call demand hope expectation fear admission denial complaint
-criticism concern""".split())
-# Verbs whose object or complement states a position, a topic or an intention of the subject:
-# "X discussed Y", "X spoke about Y", "X sought to Y", "X sees Y as Z", "X voted to Y".
-POSITION = set("""talk discuss mention offer name express highlight echo focus point agree respond
-identify list ignore apologize recognize reference congratulate cheer rail hope question""".split())
-STANCE = STANCE | POSITION
+CLAIM_NOUNS = _GROUPS["claim_noun"]
 # Verbs of saying whose direct object is what was said ("half said so", "X says the plan is dead").
-SAY_OBJECT = set("say claim repeat reiterate state assert tweet write".split())
+SAY_OBJECT = _GROUPS["say_object"]
