@@ -383,6 +383,7 @@ def main() -> int:
     token = create_api_token(user=editor, name="bench").key
     for name, keywords in SUBSCRIPTIONS.items():
         owner = User.objects.create_user(f"bench-{name}", email=f"{name}@example.org", password=secrets.token_hex(8))
+        owner.groups.add(Group.objects.get(name="Reader"))  # alerts go only to who may read new claims
         create_subscription(owner=owner, name=name, keywords=keywords, cadence="immediate")
 
     port = free_port()

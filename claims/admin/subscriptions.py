@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from claims.models import AlertDelivery, Claim, Subscription
+from claims.selectors import access
 from claims.selectors.alerts import visible_deliveries, visible_subscriptions
 from claims.services import alerts as services
 from claims.services.errors import DomainError, InvalidInput
@@ -83,6 +84,12 @@ class SubscriptionForm(forms.ModelForm):
         if self.errors:
             return data  # the field errors already say what to fix
         owner = self.instance.owner if self.instance.pk else self.current_user
+        if not self.instance.pk or (data.get("active") and not self.instance.active):
+            try:
+                services.check_may_subscribe(user=owner)
+            except DomainError as error:
+                self.add_error(None, error.message)
+                return data
         try:
             self.service_fields = services.clean_subscription_fields(
                 owner=owner, fields=fields, subscription=self.instance if self.instance.pk else None
@@ -96,13 +103,14 @@ class SubscriptionForm(forms.ModelForm):
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
-    list_display = ("name", "owner", "cadence", "active", "filters", "last_digest_at")
+    list_display = ("name", "owner", "cadence", "active", "paused_reason", "filters", "last_digest_at")
+    readonly_fields = ("paused_reason",)
     list_filter = ("active", "cadence")
     search_fields = ("name",)
     autocomplete_fields = ()
     filter_horizontal = ("speakers", "outlets")
     fieldsets = (
-        (None, {"fields": ("name", "active")}),
+        (None, {"fields": ("name", "active", "paused_reason")}),
         ("What to alert on (every filter you fill in must match)", {
             "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker"),
         }),
@@ -115,6 +123,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.current_user = request.user
+        # Only the speakers and outlets this person may see are offered (and accepted: the service
+        # checks the ids against the same selector).
+        owner = obj.owner if obj is not None else request.user
+        for name, visible in (("speakers", access.visible_speakers), ("outlets", access.visible_outlets)):
+            if name in form.base_fields:
+                form.base_fields[name].queryset = visible(user=owner)
         return form
 
     @admin.display(description="filters")

@@ -15,6 +15,7 @@ from claims.alerts.messages import admin_change_url
 from claims.alerts.tokens import read_token
 from claims.models import Subscription
 from claims.services import alerts
+from claims.services.errors import DomainError
 
 BAD_LINK = "This link is not valid: it may have been cut short or changed. Use the link in your latest alert email."
 GONE = "This subscription no longer exists, so there is nothing to unsubscribe from."
@@ -57,7 +58,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         action = request.POST.get("action")
         if action not in ("pause", "resume"):
             return _problem(request, "Choose pause or resume.", 400)
-        alerts.set_subscription_active(subscription_id=subscription.pk, active=action == "resume")
+        try:
+            alerts.set_subscription_active(subscription_id=subscription.pk, active=action == "resume")
+        except DomainError as error:
+            return _problem(request, error.message, error.status_code)
         subscription.refresh_from_db()
         notice = "Alerts resumed." if subscription.active else "Alerts paused: you will get no email from it."
     return render(

@@ -17,6 +17,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
+from claims.selectors import access
 from claims.selectors.wording import SCORE_DECIMALS, rounded_score
 
 
@@ -564,9 +565,22 @@ class RatingSerializer(serializers.ModelSerializer):
 # --- subscriptions -------------------------------------------------------------------------------
 
 
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id among the rows the requesting user may see (claims.selectors.access): an id that
+    exists but is hidden answers "does not exist" like one that never did, so it reveals nothing."""
+
+    def __init__(self, *, visible, **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.visible(user=getattr(request, "user", None))
+
+
 class SubscriptionSerializer(serializers.ModelSerializer):
-    speakers = serializers.PrimaryKeyRelatedField(many=True, queryset=Speaker.objects.all(), required=False)
-    outlets = serializers.PrimaryKeyRelatedField(many=True, queryset=Outlet.objects.all(), required=False)
+    speakers = VisiblePrimaryKeyField(many=True, visible=access.visible_speakers, required=False)
+    outlets = VisiblePrimaryKeyField(many=True, visible=access.visible_outlets, required=False)
     keywords = serializers.ListField(
         child=serializers.CharField(max_length=200, allow_blank=False), required=False, max_length=100
     )
@@ -580,9 +594,9 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "speakers", "outlets", "keywords", "kinds", "min_checkworthiness",
             "repeats_rated_claim", "new_speaker", "cadence", "digest_hour", "digest_weekday", "timezone",
-            "active", "last_digest_at", "created_at", "updated_at",
+            "active", "paused_reason", "last_digest_at", "created_at", "updated_at",
         ]
-        read_only_fields = ["id", "last_digest_at", "created_at", "updated_at"]
+        read_only_fields = ["id", "paused_reason", "last_digest_at", "created_at", "updated_at"]
         # The (owner, name) uniqueness is the service's to check: owner is not a client field.
         validators: list = []
 

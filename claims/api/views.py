@@ -358,6 +358,12 @@ class SubscriptionViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
         # Only one's own: another user's subscription is a 404, not a 403 that confirms it exists.
         return selectors.subscription_queryset(user=self.request.user)
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Asked before the body is read: someone who may not be alerted learns nothing from how
+        # their speaker or outlet ids would have been judged. The service asks again when saving.
+        alerts.check_may_subscribe(user=request.user)
+        return super().create(request, *args, **kwargs)
+
     # The alerts services validate and write, exactly as for the alerts pages and the admin.
     def perform_create(self, serializer) -> None:
         serializer.instance = alerts.create_subscription(owner=self.request.user, **serializer.validated_data)

@@ -26,6 +26,9 @@ class Subscription(models.Model):
     digest_weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday, for weekly digests.")
     timezone = models.CharField(max_length=64, default="UTC")
     active = models.BooleanField(default=True, db_index=True)
+    # Why the tracker itself turned the subscription off (the owner lost access to claims); empty
+    # when the owner paused it or it is active. Cleared when it is resumed.
+    paused_reason = models.TextField(blank=True, default="")
     last_digest_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

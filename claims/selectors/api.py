@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
+from claims.selectors import access
 
 PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
 AnyUser = User | AnonymousUser
@@ -32,7 +33,8 @@ class EnglishContentVector(Func):
 
 
 def sees_all_claims(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.has_perm("claims.view_claim"))
+    # The one rule (claims.selectors.access), also asked before an alert is sent.
+    return access.sees_unpublished_claims(user)
 
 
 def _published_claims_exist(**outer: str) -> Exists:
@@ -92,17 +94,11 @@ def speaker_queryset(*, user: AnyUser, ratings: list[Rating]) -> QuerySet[Speake
         annotations[f"rating_{rating.pk}"] = Count(
             "claims", filter=Q(claims__rating_id=rating.pk, claims__status__in=PUBLIC_STATUSES)
         )
-    qs = Speaker.objects.all()
-    if not user.has_perm("claims.view_speaker"):
-        qs = qs.filter(_published_claims_exist(speaker="pk"))
-    return qs.annotate(**annotations)
+    return access.visible_speakers(user=user).annotate(**annotations)
 
 
 def outlet_queryset(*, user: AnyUser) -> QuerySet[Outlet]:
-    qs = Outlet.objects.all()
-    if user.has_perm("claims.view_outlet"):
-        return qs
-    return qs.filter(_published_claims_exist(article__outlet="pk"))
+    return access.visible_outlets(user=user)
 
 
 def feed_queryset() -> QuerySet[Feed]:

@@ -16,14 +16,15 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from claims.alerts import conf, smtp
 from claims.alerts.messages import build_message
 from claims.alerts.schedule import zone
 from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_keyword
-from claims.models import AlertDelivery, Claim, Outlet, Speaker, Subscription, SubscriptionKeyword
+from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword
+from claims.selectors import access
 from claims.selectors import alerts as selectors
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import InvalidInput, NotAllowed
@@ -55,7 +56,10 @@ FIELDS = frozenset(
 # --- subscriptions -----------------------------------------------------------------------------
 
 
-def _ids(values: Any, *, model: type[Model], field: str, label: str) -> list[int]:
+def _ids(values: Any, *, visible: QuerySet, field: str, label: str) -> list[int]:
+    """Ids from a list, each one the subscriber may see. An id that exists but is hidden from
+    them is "unknown", exactly like one that does not exist, so the answer reveals nothing."""
+    model = visible.model
     if values is None:
         return []
     if isinstance(values, (str, bytes, Model)) or not isinstance(values, Iterable):
@@ -70,7 +74,7 @@ def _ids(values: Any, *, model: type[Model], field: str, label: str) -> list[int
             raise InvalidInput(f"{value!r} is not a {label} id.", field=field)
         ids.append(value)
     ids = sorted(set(ids))
-    known = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    known = set(visible.filter(pk__in=ids).values_list("pk", flat=True))
     unknown = [str(pk) for pk in ids if pk not in known]
     if unknown:
         raise InvalidInput(f"Unknown {label} id{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.", field=field)
@@ -168,9 +172,13 @@ def clean_subscription_fields(
             raise InvalidInput(f"You already have a subscription called '{name}'.", field="name")
         clean["name"] = name
     if "speakers" in fields:
-        clean["speakers"] = _ids(fields["speakers"], model=Speaker, field="speakers", label="speaker")
+        clean["speakers"] = _ids(
+            fields["speakers"], visible=access.visible_speakers(user=owner), field="speakers", label="speaker"
+        )
     if "outlets" in fields:
-        clean["outlets"] = _ids(fields["outlets"], model=Outlet, field="outlets", label="outlet")
+        clean["outlets"] = _ids(
+            fields["outlets"], visible=access.visible_outlets(user=owner), field="outlets", label="outlet"
+        )
     if "keywords" in fields:
         clean["keywords"] = _keywords(fields["keywords"])
     if "kinds" in fields:
@@ -244,8 +252,16 @@ def _write(subscription: Subscription, clean: dict[str, Any]) -> None:
         )
 
 
+def check_may_subscribe(*, user: AbstractBaseUser) -> None:
+    """Raise NotAllowed unless `user` may be sent alerts. The API asks before it reads the body,
+    so a refused user learns nothing from how their filters would have been judged."""
+    if not access.may_receive_alerts(user):
+        raise NotAllowed(access.NO_ALERT_ACCESS)
+
+
 @transaction.atomic
 def create_subscription(*, owner: AbstractBaseUser, **fields: Any) -> Subscription:
+    check_may_subscribe(user=owner)
     clean = clean_subscription_fields(owner=owner, fields=fields)
     subscription = Subscription(owner=owner)
     _write(subscription, clean)
@@ -262,6 +278,10 @@ def update_subscription(*, subscription: Subscription, user: AbstractBaseUser, *
         raise NotAllowed("You can only change your own subscriptions.")
     locked = Subscription.objects.select_for_update().select_related("owner").get(pk=subscription.pk)
     clean = clean_subscription_fields(owner=locked.owner, fields=fields, subscription=locked)
+    if clean.get("active") is True and not locked.active:
+        # Resuming is subscribing again: the owner must still be allowed to read what it sends.
+        check_may_subscribe(user=locked.owner)
+        clean["paused_reason"] = ""
     _write(locked, clean)
     if clean.get("active") is False:
         _cancel_pending(locked)
@@ -299,11 +319,29 @@ def set_subscription_active(*, subscription_id: int, active: bool) -> Subscripti
     """Pause or resume from the signed manage link (the link is the authority, as for unsubscribe)."""
     if not active:
         return unsubscribe(subscription_id=subscription_id)
-    subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+    subscription = Subscription.objects.select_for_update().select_related("owner").filter(pk=subscription_id).first()
     if subscription is not None and not subscription.active:
+        check_may_subscribe(user=subscription.owner)
         subscription.active = True
-        subscription.save(update_fields=["active", "updated_at"])
+        subscription.paused_reason = ""
+        subscription.save(update_fields=["active", "paused_reason", "updated_at"])
     return subscription
+
+
+def pause_for_lost_access(*, subscription_id: int, reason: str) -> None:
+    """The owner may no longer read what the subscription sends: turn it off, say why on the row,
+    and fail what is still waiting (nothing is lost: the rows keep the reason)."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+        if subscription is None:
+            return
+        subscription.active = False
+        subscription.paused_reason = reason
+        subscription.save(update_fields=["active", "paused_reason", "updated_at"])
+        AlertDelivery.objects.filter(subscription=subscription, status=D.PENDING).update(
+            status=D.FAILED, error=f"Not sent: {reason}", next_attempt_at=None
+        )
+    logger.warning("subscription %s paused: %s", subscription_id, reason)
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -420,7 +458,26 @@ def _deliver(*, subscription: Subscription, claimed: list[int], claimed_at: date
     if not subscription.owner.email or not subscription.owner.is_active:
         _finish(claimed, claimed_at, status=D.FAILED, error="Not sent: the subscriber has no active account with an email address.")
         return SendOutcome(failed=len(claimed))
+    # An alert is a read: the owner's right to see each claim is checked now, at sending, with the
+    # same rule the API applies, not only when the subscription was made.
+    if not access.may_receive_alerts(subscription.owner):
+        _finish(claimed, claimed_at, status=D.FAILED, error=f"Not sent: {access.NO_ALERT_ACCESS}", next_attempt_at=None)
+        pause_for_lost_access(subscription_id=subscription.pk, reason=access.NO_ALERT_ACCESS)
+        return SendOutcome(failed=len(claimed))
     deliveries = selectors.deliveries_for_message(delivery_ids=claimed)
+    visible = set(
+        access.visible_claims(user=subscription.owner)
+        .filter(pk__in=[d.claim_id for d in deliveries])
+        .values_list("pk", flat=True)
+    )
+    hidden = [d.pk for d in deliveries if d.claim_id not in visible]
+    if hidden:
+        _finish(hidden, claimed_at, status=D.FAILED, error="Not sent: the subscriber may not see this claim.",
+                next_attempt_at=None)
+        deliveries = [d for d in deliveries if d.claim_id in visible]
+        claimed = [pk for pk in claimed if pk not in set(hidden)]
+        if not deliveries:
+            return SendOutcome(failed=len(hidden))
     attempts = max((d.attempts for d in deliveries), default=1)
     try:
         build_message(subscription=subscription, deliveries=deliveries, digest=digest).send(fail_silently=False)

@@ -15,7 +15,7 @@ from itertools import count
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from claims.models import Article, Claim, Outlet, Speaker
 from claims.services.claims import claim_fingerprint
@@ -93,12 +93,18 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def subscriber(db) -> User:
-    return User.objects.create_user("alice", email="alice@example.org", password="pw-alice", is_staff=True)
+    # Alerts carry unpublished claims, so a subscriber must be allowed to read them (a newsroom group).
+    return _newsroom_reader(User.objects.create_user("alice", email="alice@example.org", password="pw-alice", is_staff=True))
 
 
 @pytest.fixture
 def other_subscriber(db) -> User:
-    return User.objects.create_user("bob", email="bob@example.org", password="pw-bob", is_staff=True)
+    return _newsroom_reader(User.objects.create_user("bob", email="bob@example.org", password="pw-bob", is_staff=True))
+
+
+def _newsroom_reader(user: User) -> User:
+    user.groups.add(Group.objects.get(name="Reader"))
+    return user
 
 
 @pytest.fixture

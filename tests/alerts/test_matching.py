@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from claims.models import AlertDelivery, Claim, Rating, Subscription, SubscriptionKeyword
@@ -143,6 +143,7 @@ def test_a_syndicated_copy_after_the_window_is_alerted_again(subscriber, make_ar
 def test_paused_subscriptions_and_subscribers_without_email_get_nothing(subscriber, make_article, make_claim):
     paused = create_subscription(owner=subscriber, name="Paused", keywords=["tax"], active=False)
     no_mail = User.objects.create_user("nomail", email="", password="x")
+    no_mail.groups.add(Group.objects.get(name="Reader"))
     create_subscription(owner=no_mail, name="Tax", keywords=["tax"])
     claim = make_claim(make_article(), "The tax rise is the largest ever.")
     queue_alerts_for_claims(claim_ids=[claim.pk])

@@ -52,7 +52,7 @@ MATRIX = [
     ("delete another user's subscription", "delete", "/api/v1/subscriptions/{foreign_subscription}/", None,
      (401, 404, 404, 404, 404)),
     ("subscribe", "post", "/api/v1/subscriptions/", {"name": "Budget", "keywords": ["budget"]},
-     (401, 201, 201, 201, 201)),
+     (401, 403, 201, 201, 201)),
 ]
 CASES = [
     pytest.param(method, path, body, role, expected, id=f"{name} as {role} -> {expected}")

@@ -1,4 +1,5 @@
-"""Subscriptions through the API: one's own only, validated by the alerts services."""
+"""Subscriptions through the API: one's own only, validated by the alerts services. The subscriber
+is a Reader: alerts carry unpublished claims, which only the newsroom's groups may read."""
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,8 @@ from claims.models import Subscription
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_creates_reads_changes_and_deletes_a_subscription(client_for, nobody, speaker):
-    client = client_for(nobody)
+def test_a_user_creates_reads_changes_and_deletes_a_subscription(client_for, reader, speaker):
+    client = client_for(reader)
     created = client.post(
         "/api/v1/subscriptions/",
         {"name": "Minister watch", "speakers": [speaker.pk], "cadence": "daily", "digest_hour": 7},
@@ -17,7 +18,7 @@ def test_a_user_creates_reads_changes_and_deletes_a_subscription(client_for, nob
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    assert Subscription.objects.get(pk=pk).owner == nobody
+    assert Subscription.objects.get(pk=pk).owner == reader
     changed = client.patch(f"/api/v1/subscriptions/{pk}/", {"timezone": "Europe/Berlin"}, format="json")
     assert changed.status_code == 200 and changed.json()["timezone"] == "Europe/Berlin"
     assert client.get(f"/api/v1/subscriptions/{pk}/").json()["speakers"] == [speaker.pk]
@@ -25,8 +26,8 @@ def test_a_user_creates_reads_changes_and_deletes_a_subscription(client_for, nob
     assert not Subscription.objects.filter(pk=pk).exists()
 
 
-def test_the_owner_cannot_be_assigned(client_for, nobody, other):
-    response = client_for(nobody).post(
+def test_the_owner_cannot_be_assigned(client_for, reader, other):
+    response = client_for(reader).post(
         "/api/v1/subscriptions/", {"name": "x", "keywords": ["tax"], "owner": other.pk}, format="json"
     )
     assert response.status_code == 400
@@ -44,15 +45,15 @@ def test_the_owner_cannot_be_assigned(client_for, nobody, other):
         ({"keywords": ["tax"]}, "name"),
     ],
 )
-def test_invalid_subscriptions_are_refused_naming_the_field(client_for, nobody, body, field):
-    response = client_for(nobody).post("/api/v1/subscriptions/", body, format="json")
+def test_invalid_subscriptions_are_refused_naming_the_field(client_for, reader, body, field):
+    response = client_for(reader).post("/api/v1/subscriptions/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["fields"]
     assert not Subscription.objects.exists()
 
 
-def test_a_duplicate_name_is_refused(client_for, nobody):
-    client = client_for(nobody)
+def test_a_duplicate_name_is_refused(client_for, reader):
+    client = client_for(reader)
     body = {"name": "Tax", "keywords": ["tax"]}
     assert client.post("/api/v1/subscriptions/", body, format="json").status_code == 201
     again = client.post("/api/v1/subscriptions/", body, format="json")

@@ -32,7 +32,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
@@ -192,6 +192,7 @@ def subscriptions(transactional_db) -> dict[int, list[str]]:
     made = {}
     for name, keywords in KEYWORDS.items():
         owner = User.objects.create_user(username=f"sub-{name}", email=f"{name}@example.org", password="x")
+        owner.groups.add(Group.objects.get(name="Reader"))  # alerts go only to who may read new claims
         subscription = alerts.create_subscription(owner=owner, name=f"{name} watch", keywords=keywords,
                                                   cadence=Subscription.Cadence.IMMEDIATE)
         made[subscription.pk] = keywords
