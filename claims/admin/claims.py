@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -23,6 +25,7 @@ from claims.admin import ratings  # noqa: F401 - registers the rating-scale scre
 from claims.admin.bulk import apply_each
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.claims import claim_context, claim_timeline, similar_claims
+from claims.selectors.wording import claim_sentence, score_text
 from claims.services import workflow
 from claims.services.errors import DomainError
 
@@ -153,13 +156,15 @@ class ClaimAdminForm(forms.ModelForm):
 class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
-    list_display = ("speaker_name", "kind", "excerpt", "outlet", "article_date", "status", "rating_label",
-                    "assignee", "score")
-    list_display_links = ("excerpt",)
+    # The claim reads as a sentence (speaker, cue, content), so a denial never looks like an assertion.
+    list_display = ("statement", "article_cell", "kind", "status", "rating_label", "assignee", "score")
+    list_display_links = ("statement",)
     list_select_related = ("speaker", "article", "article__outlet", "rating", "assignee")
     list_filter = (
         "status",
         "kind",
+        "stance",
+        "is_question",
         ("rating", RelatedOnlyFieldListFilter),
         ("assignee", RelatedOnlyFieldListFilter),
         ("article__outlet", RelatedOnlyFieldListFilter),
@@ -175,13 +180,14 @@ class ClaimAdmin(admin.ModelAdmin):
     actions = ("assign_to_me", "triage", "dismiss", "move_on")
     inlines = (EvidenceInline, NoteInline)
     readonly_fields = (
-        "status", "content", "kind", "article_link", "speaker_mention", "speaker_title", "cue", "score",
+        "status", "content", "kind", "article_link", "speaker_mention", "speaker_title", "cue", "stance",
+        "is_question", "score",
         "reasons", "assignee", "researcher", "proposed_rating", "rating_label", "conclusion", "correction_note",
         "published_at", "corrected_at", "same_as", "public_link", "created_at",
     )
     fieldsets = (
         (None, {"fields": ("content", ("kind", "status"), "article_link", "created_at")}),
-        ("Speaker", {"fields": ("speaker", ("speaker_mention", "speaker_title"), "cue")}),
+        ("Speaker", {"fields": ("speaker", ("speaker_mention", "speaker_title"), ("cue", "stance", "is_question"))}),
         ("Check-worthiness", {"fields": ("score", "reasons")}),
         ("Workflow record", {"classes": ("collapse",), "fields": (("assignee", "researcher"), ("proposed_rating", "rating_label"), "conclusion",
                                  "correction_note", ("published_at", "corrected_at"), "same_as", "public_link")}),
@@ -189,21 +195,19 @@ class ClaimAdmin(admin.ModelAdmin):
 
     # --- columns ---
 
-    @admin.display(description="speaker", ordering="speaker__name")
-    def speaker_name(self, obj: Claim) -> str:
-        return obj.speaker.name if obj.speaker else (obj.speaker_mention or "—")
+    @admin.display(description="claim", ordering="speaker__name")
+    def statement(self, obj: Claim) -> str:
+        return claim_sentence(obj, max_chars=160).as_html()
 
-    @admin.display(description="claim")
-    def excerpt(self, obj: Claim) -> str:
-        return Truncator(obj.content).chars(120)
-
-    @admin.display(description="outlet", ordering="article__outlet__name")
-    def outlet(self, obj: Claim) -> str:
-        return obj.article.outlet.name if obj.article.outlet else "—"
-
-    @admin.display(description="article date", ordering="article__published_at")
-    def article_date(self, obj: Claim):
-        return obj.article.published_at
+    @admin.display(description="article", ordering="article__published_at")
+    def article_cell(self, obj: Claim) -> str:
+        article = obj.article
+        meta = " · ".join(part for part in (
+            article.outlet.name if article.outlet else "",
+            formats.date_format(timezone.localtime(article.published_at), "j M Y") if article.published_at else "",
+        ) if part)
+        return format_html('<span class="fc-article-title">{}</span><br><span class="fc-article-meta">{}</span>',
+                           Truncator(str(article)).chars(80), meta or "no outlet or date")
 
     @admin.display(description="rating", ordering="rating__value")
     def rating_label(self, obj: Claim) -> str:
@@ -211,7 +215,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="check-worthiness", ordering="checkworthiness")
     def score(self, obj: Claim) -> str:
-        return f"{obj.checkworthiness:.2f}"
+        return score_text(obj.checkworthiness)
 
     @admin.display(description="why check it")
     def reasons(self, obj: Claim) -> str:
@@ -278,10 +282,28 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
+            path("triage/", self.admin_site.admin_view(self.triage_view), name="claims_claim_triage"),
             path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view), name="claims_claim_workflow"),
             path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view), name="claims_claim_same_as"),
         ]
         return own + super().get_urls()
+
+    def column_order(self, request: HttpRequest, column: str, *, descending: bool = False) -> str:
+        """The changelist's `o=` value that sorts by `column`. Django numbers sortable columns by
+        position (the checkbox first when the user has actions), so links compute it here from the
+        columns this user gets, instead of hard-coding a number that breaks when columns change."""
+        columns = list(self.get_list_display(request))
+        if self.get_actions(request):
+            columns.insert(0, "action_checkbox")
+        return f"{'-' if descending else ''}{columns.index(column)}"
+
+    def triage_view(self, request: HttpRequest) -> HttpResponse:
+        """The triage queue: new claims, most check-worthy first (then newest)."""
+        if not self.has_view_permission(request):
+            messages.error(request, "You do not have permission to view claims.")
+            return HttpResponseRedirect(reverse("admin:index"))
+        query = urlencode({"status__exact": S.NEW, "o": self.column_order(request, "score", descending=True)})
+        return HttpResponseRedirect(f"{reverse('admin:claims_claim_changelist')}?{query}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
@@ -302,6 +324,7 @@ class ClaimAdmin(admin.ModelAdmin):
             claim.status in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW) and request.user.has_perm("claims.research_claim")
         )
         return {
+            "sentence": claim_sentence(claim),
             "claim_context": claim_context(claim),
             "similar": similar_claims(claim=claim),
             "timeline": claim_timeline(claim=claim),

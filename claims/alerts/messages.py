@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from claims.alerts import conf
 from claims.alerts.tokens import make_token
 from claims.models import AlertDelivery, Article, Claim, Subscription
+from claims.selectors.wording import ClaimSentence, claim_sentence, score_text
 
 MACHINE_NOTICE = (
     "These claims were detected by machine and have not been verified: "
@@ -46,6 +47,7 @@ def article_url(article: Article) -> str:
 @dataclass
 class Item:
     claim: Claim
+    sentence: ClaimSentence  # "Speaker *cue*: content", as the admin words it
     kind: str
     speaker: str
     speaker_title: str
@@ -79,10 +81,11 @@ def _groups(deliveries: Sequence[AlertDelivery]) -> list[Group]:
         group.items.append(
             Item(
                 claim=claim,
+                sentence=claim_sentence(claim),
                 kind=claim.get_kind_display(),
                 speaker=(claim.speaker.name if claim.speaker else claim.speaker_mention) or "Unattributed",
                 speaker_title=claim.speaker_title or (claim.speaker.title if claim.speaker else ""),
-                score=f"{claim.checkworthiness:.2f}",
+                score=score_text(claim.checkworthiness),
                 reasons=list(delivery.reasons or []),
                 admin_url=admin_change_url("claim", claim.pk),
             )

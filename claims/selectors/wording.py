@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from claims.models import Claim
@@ -70,7 +70,7 @@ class ClaimSentence:
         speaker = format_html('<span class="fc-speaker">{}</span>', self.shown_speaker)
         cue = format_html('<em class="fc-cue fc-stance-{}" title="stance: {}">{}</em>', self.stance, self.stance, self.cue)
         head = format_html("{} {}", cue, speaker) if self.prefix_form else format_html("{} {}", speaker, cue)
-        question = format_html(' <span class="fc-question">question</span>') if self.is_question else ""
+        question = mark_safe(' <span class="fc-question">question</span>') if self.is_question else ""  # noqa: S308 - a constant
         return format_html('<span class="fc-sentence">{}: <span class="fc-content">{}</span>{}</span>',
                            head, self.shown_content, question)
 

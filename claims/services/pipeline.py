@@ -11,17 +11,20 @@ worker dies, the leader's redelivered message claims the same companions again; 
 lost too, the sweeper re-queues every article left active, leader or companion."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
-from claims.models import Article, Claim
+from claims.extraction import header as header_reader
+from claims.models import Article, Claim, Outlet
 from claims.services.articles import enqueue_processing, outlet_for_url, text_fingerprint
 from claims.services.claims import store_claims_many
 from claims.services.durability import derived_data_transaction
@@ -170,6 +173,84 @@ def _fetch(article: Article) -> bool:
     return True
 
 
+# "BALLINMORE (Coastline News)": the outlet is the part in parentheses.
+_DATELINE_OUTLET = re.compile(r"\(([^()]{2,100})\)\s*$")
+
+
+def dateline_outlet(dateline: str | None) -> str:
+    match = _DATELINE_OUTLET.search((dateline or "").strip())
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def header_fields(article: Article) -> dict[str, object]:
+    """What a pasted article's own header (headline, "By ..." byline, date line, dateline) says
+    about it, for the fields the user left empty: a value someone typed is never overwritten.
+    URL and feed articles get these from the page instead (`_fetch`). The outlet comes as a name
+    (`outlet_name`); `_apply_headers` finds or creates it."""
+    if article.url or not article.text:
+        return {}
+    try:
+        header = header_reader.read_header(article.text)
+    except Exception:  # noqa: BLE001 - an unreadable header is no reason to lose the article's claims
+        logger.exception("could not read the header of article %s", article.pk)
+        return {}
+    fields: dict[str, object] = {}
+    if not article.title and (header.title or "").strip():
+        fields["title"] = " ".join(header.title.split())[:500]
+    if not article.byline and (header.byline or "").strip():
+        fields["byline"] = " ".join(header.byline.split())[:500]
+    if article.published_at is None and isinstance(header.date, dt.date):
+        # A date without a time: midnight where the newsroom is (TIME_ZONE), so it shows as that day.
+        fields["published_at"] = timezone.make_aware(dt.datetime.combine(header.date, dt.time.min))
+    name = dateline_outlet(header.dateline)[:200]
+    if article.outlet_id is None and name:
+        fields["outlet_name"] = name
+    return fields
+
+
+# Each field is written only where it is still empty in the row, so an edit made while the article
+# was being processed is kept too.
+_EMPTY = {"title": Q(title=""), "byline": Q(byline=""), "published_at": Q(published_at__isnull=True),
+          "outlet": Q(outlet__isnull=True)}
+
+
+def _apply_headers(batch: list[Article]) -> None:
+    """Fill a batch's empty details from the articles' headers in at most six queries, whatever
+    the batch's size (tests/pipeline/test_batches.py counts them)."""
+    found = {article.pk: header_fields(article) for article in batch}
+    found = {pk: fields for pk, fields in found.items() if fields}
+    if not found:
+        return
+    names = {fields["outlet_name"] for fields in found.values() if "outlet_name" in fields}
+    outlets: dict[str, Outlet] = {}
+    if names:
+        wanted = {name.casefold() for name in names}
+        for outlet in Outlet.objects.annotate(folded=Lower("name")).filter(folded__in=wanted):
+            outlets.setdefault(outlet.name.casefold(), outlet)
+        missing = [name for name in sorted(names) if name.casefold() not in outlets]
+        if missing:
+            Outlet.objects.bulk_create([Outlet(name=name) for name in missing], ignore_conflicts=True)
+            for outlet in Outlet.objects.filter(name__in=missing):
+                outlets.setdefault(outlet.name.casefold(), outlet)
+    by_article = {article.pk: article for article in batch}
+    for pk, fields in found.items():
+        name = fields.pop("outlet_name", None)
+        if name and name.casefold() in outlets:
+            fields["outlet"] = outlets[name.casefold()]
+        for field_name, value in fields.items():
+            setattr(by_article[pk], field_name, value)
+    for field_name, empty in _EMPTY.items():
+        values = {pk: fields[field_name] for pk, fields in found.items() if field_name in fields}
+        if not values:
+            continue
+        column = "outlet_id" if field_name == "outlet" else field_name
+        cases = [When(pk=pk, then=Value(v.pk if field_name == "outlet" else v)) for pk, v in values.items()]
+        output = Article._meta.get_field(field_name).target_field if field_name == "outlet" else Article._meta.get_field(field_name)
+        Article.objects.filter(empty, pk__in=list(values)).update(
+            **{column: Case(*cases, output_field=output)}, updated_at=timezone.now()
+        )
+
+
 def _extract_and_store(batch: list[Article]) -> list[Claim]:
     """Extract every article of the batch in one spaCy stream and store what was found in one
     transaction that also marks them done. An article whose extraction raised is failed on its own."""
@@ -182,6 +263,7 @@ def _extract_and_store(batch: list[Article]) -> list[Claim]:
         fail_article(article_id=batch[i].pk, error=f"Internal error: {type(exc).__name__}: {exc}")
     now = timezone.now()
     with derived_data_transaction():
+        _apply_headers([article for article, _ in ok])
         new_claims = store_claims_many(items=ok)
         Article.objects.filter(pk__in=[article.pk for article, _ in ok]).update(
             status=S.DONE, status_changed_at=now, processed_at=now, error="", batch_leader=None

@@ -76,14 +76,37 @@ def test_the_list_filters_by_status_and_score_and_searches_speakers(client, wf_e
     assert "Said by the minister." in page and "High score triaged claim." not in page
 
 
-def test_the_list_sorts_by_check_worthiness(client, wf_editor):
-    client.force_login(wf_editor)
+TRIAGE = reverse("admin:claims_claim_triage")
+
+
+@pytest.mark.parametrize("role", ["wf_editor", "wf_reader"])
+def test_the_triage_queue_lists_new_claims_most_check_worthy_first(client, request, role):
+    # A reader has no bulk actions, so no checkbox column: the position of the score differs.
+    client.force_login(request.getfixturevalue(role))
     make_claim(content="Middling claim.", score=0.5)
     make_claim(content="Most worthy claim.", score=0.95)
     make_claim(content="Least worthy claim.", score=0.05)
-    response = client.get(LIST, {"o": "-9"})  # column 9 (after the checkbox) is check-worthiness
+    make_claim(content="Already triaged claim.", score=0.99, status=S.TRIAGED)
+    response = client.get(TRIAGE, follow=True)
     page = response.content.decode()
     assert page.index("Most worthy claim.") < page.index("Middling claim.") < page.index("Least worthy claim.")
+    assert "Already triaged claim." not in page
+
+
+def test_the_triage_queue_stays_sorted_by_score_when_the_columns_change(client, wf_editor, monkeypatch):
+    from claims.admin.claims import ClaimAdmin
+
+    monkeypatch.setattr(ClaimAdmin, "list_display", ("score", "status", "statement", "kind"))
+    client.force_login(wf_editor)
+    make_claim(content="Middling claim.", score=0.5)
+    make_claim(content="Most worthy claim.", score=0.95)
+    page = client.get(TRIAGE, follow=True).content.decode()
+    assert page.index("Most worthy claim.") < page.index("Middling claim.")
+
+
+def test_the_admin_index_links_the_triage_queue(client, wf_editor):
+    client.force_login(wf_editor)
+    assert f'href="{TRIAGE}"' in client.get(reverse("admin:index")).content.decode()
 
 
 # --- bulk actions ---------------------------------------------------------------------------------
@@ -252,3 +275,53 @@ def test_a_researcher_cannot_change_evidence_of_a_published_fact_check(client, w
     assert response.status_code == 200
     assert "only an editor correcting it" in response.content.decode()
     assert not Evidence.objects.filter(url="https://example.org/sneaky").exists()
+
+
+# --- a claim reads as a sentence with its stance (issue 14 §3, issue 16 §5) ---------------------------
+
+
+def _denial() -> Claim:
+    text = "Pyongyang and Moscow have denied those claims, the agency said."
+    return make_claim(content="those claims", article=make_article(text=text), speaker_mention="Pyongyang and Moscow",
+                      cue="denied", stance=Claim.Stance.DENIES)
+
+
+def test_a_denial_reads_as_a_denial_in_the_list_and_on_the_claim_page(client, wf_editor):
+    client.force_login(wf_editor)
+    claim = _denial()
+    sentence = ('<span class="fc-speaker">Pyongyang and Moscow</span> '
+                '<em class="fc-cue fc-stance-denies" title="stance: denies">denied</em>: '
+                '<span class="fc-content">“those claims”</span>')
+    assert sentence in client.get(LIST).content.decode()
+    assert sentence in client.get(change_url(claim)).content.decode()
+
+
+def test_a_question_is_marked_as_a_question_in_the_list(client, wf_editor):
+    client.force_login(wf_editor)
+    make_claim(content="Will the bridge be finished by 2029?", cue="asked", stance=Claim.Stance.ASKS,
+               is_question=True, speaker_mention="A reporter")
+    page = client.get(LIST).content.decode()
+    assert '<em class="fc-cue fc-stance-asks" title="stance: asks">asked</em>' in page
+    assert '<span class="fc-question">question</span>' in page
+
+
+def test_the_list_filters_by_stance(client, wf_editor):
+    client.force_login(wf_editor)
+    _denial()
+    make_claim(content="Unemployment fell by half.", speaker_mention="Jane Doe", cue="said")
+    page = client.get(LIST, {"stance__exact": "denies"}).content.decode()
+    assert "those claims" in page and "Unemployment fell by half." not in page
+    assert "stance__exact=accuses" in client.get(LIST).content.decode()  # the filter offers every stance
+
+
+def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
+    from datetime import datetime, timezone as tz
+
+    client.force_login(wf_editor)
+    article = make_article(text="Jane Doe said taxes rose.", title="Budget day",
+                           outlet=Outlet.objects.create(name="Coastline News"),
+                           published_at=datetime(2026, 3, 3, 12, tzinfo=tz.utc))
+    make_claim(content="taxes rose", article=article, score=0.19999999999999998)
+    page = client.get(LIST).content.decode()
+    assert '<span class="fc-article-title">Budget day</span><br><span class="fc-article-meta">Coastline News · 3 Mar 2026</span>' in page
+    assert "0.20" in page and "0.19999" not in page

@@ -72,9 +72,9 @@ class Command(BaseCommand):
                 path = Path(item)
                 if not path.is_file():
                     raise DomainError("no such file")
-                submission = submit_article(
-                    text=decode_upload(path.read_bytes()), title=path.stem.replace("_", " "), source=Article.Source.FILE
-                )
+                # No title from the file name: the text's own headline, byline and date are read
+                # when it is processed (services.pipeline.header_fields).
+                submission = submit_article(text=decode_upload(path.read_bytes()), source=Article.Source.FILE)
         except DomainError as exc:
             summary.failures.append((item, exc.message))
             return
