@@ -322,6 +322,23 @@ def _carries_on(text, prev: _Claim, q: Quote, paras, qs) -> bool:
     return n_breaks <= 1
 
 
+def _outermost(built: list[_Claim]) -> list[_Claim]:
+    """Claims whose content lies wholly inside another claim's content are part of it ("X said she
+    believes Y" is one claim of X, not also a belief of hers). Sorted by start; linear but for
+    nested runs."""
+    out: list[_Claim] = []
+    for c in built:
+        a, b = c.spans[0][0], c.spans[-1][1]
+        if c.kind != "direct" and any(o.spans[0][0] <= a and b <= o.spans[-1][1] and (o.spans[-1][1] - o.spans[0][0]) > (b - a)
+               for o in out[-8:]):
+            continue
+        # a later, wider claim starting at the same place swallows the earlier narrower one
+        while out and out[-1].spans[0][0] == a and out[-1].spans[-1][1] < b:
+            out.pop()
+        out.append(c)
+    return out
+
+
 def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedClaim]:
     text = parsed.text
     # identical content from two cues: keep the more confident
@@ -330,7 +347,7 @@ def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedC
         key = tuple(c.spans)
         if key not in seen or c.confidence > seen[key].confidence:
             seen[key] = c
-    built = sorted(seen.values(), key=lambda c: (c.spans[0][0], c.spans[0][1]))
+    built = _outermost(sorted(seen.values(), key=lambda c: (c.spans[0][0], c.spans[0][1])))
     # speakers, resolved in document order of their mentions
     for c in built:
         if c.inherited is not None:

@@ -155,13 +155,11 @@ def cues_in(parsed, in_quote) -> list[Cue]:
                          and not any(g.lower_ == "to" and g.i < c.i for g in c.children)]
             if not comps and lem in SPEECH:
                 comps = _that_clause_below(tok)
-            if not comps and tok.dep_ == "parataxis" and tok.head.i < tok.i:
-                # "Y, X said": the reported clause is the head; the cue hangs from it
-                head = tok.head
-                run = [t for t in tok.doc[head.left_edge.i:tok.left_edge.i]]
-                span = _trim(parsed, run)
-                if span and subj is not None:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "parataxis", 0.55))
+            if not comps and tok.dep_ == "parataxis":
+                # "Y, X said" and "A, X said, B": the reported clause is the head the cue hangs from
+                spans = _around(parsed, tok, tok.head)
+                if spans and subj is not None:
+                    out.append(Cue(tok, cue_spans, cue_text, subj, spans, "parataxis", 0.55))
                     made = True
             spans = []
             for c in comps:
@@ -223,6 +221,18 @@ def cues_in(parsed, in_quote) -> list[Cue]:
             # a bare cue ("he said.") kept for attributing nearby quotations only
             out.append(Cue(tok, cue_spans, cue_text, subj, [], "bare", 0.5))
     return out
+
+
+def _around(parsed, cue, head) -> list:
+    """The spans of `head`'s clause before and after the cue's own words ("A, X said, B"); a lone
+    word before the cue ("Instead, she said, B") is not part of the claim."""
+    doc = cue.doc
+    before = _trim(parsed, doc[head.left_edge.i:cue.left_edge.i]) if cue.left_edge.i > head.left_edge.i else None
+    after = _trim(parsed, doc[cue.right_edge.i + 1:head.right_edge.i + 1]) \
+        if head.right_edge.i > cue.right_edge.i else None
+    if before and after and len(doc.text[before[0] - parsed.off(cue):before[1] - parsed.off(cue)].split()) < 2:
+        before = None
+    return [s for s in (before, after) if s]
 
 
 def _according(parsed, tok):

@@ -33,9 +33,8 @@ _SPACES.update({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 _SPACE_TABLE = str.maketrans(_SPACES)
 # Characters that are not there for a reader: soft hyphen, zero-width spaces and joiners, BOM.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]|\r(?=\n)")
-_NEEDS_VIEW = re.compile("[\r\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u1680\u2000-\u200a\u202f"
-                         "\u205f\u3000\u2028\u2029\x85\x0b\x0c]|\n")
-
+_TWO_APOSTROPHES_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))''(?=\S)")
+_TWO_APOSTROPHES_CLOSE = re.compile(r"(?<=\S)''(?=[\s,.;:!?)\]\u2014\u2013-]|$)")
 # A text is read as hard-wrapped when its lines are no longer than this...
 MAX_WRAP_WIDTH = 160
 # ...and at least this share of its paragraph lines come close to the longest (filled lines).
@@ -80,9 +79,13 @@ class TextView:
 def view(text: str) -> TextView:
     """The normalised view of `text`, with its header and furniture found."""
     # 1. same-length substitutions: Unicode spaces, lone carriage returns
-    s = text.translate(_SPACE_TABLE) if _NEEDS_VIEW.search(text) else text
+    s = text.translate(_SPACE_TABLE)
     if "\r" in s:
         s = re.sub(r"\r(?!\n)", "\n", s)
+    if "''" in s:
+        # two apostrophes as a double quote mark (''like this''), the style of some newspapers
+        s = _TWO_APOSTROPHES_OPEN.sub(' "', s)
+        s = _TWO_APOSTROPHES_CLOSE.sub('" ', s)
     edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(s)]
     # 2. furniture and reflow, read on the text without the invisible characters
     plain, back = _apply(s, edits)
