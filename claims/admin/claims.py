@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
 from claims.admin.bulk import apply_each
 from claims.models import Claim, Evidence, Note, Rating
-from claims.selectors.claims import claim_context, claim_timeline, similar_claims
+from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
 from claims.selectors.wording import claim_sentence, score_text
 from claims.services import workflow
 from claims.services.errors import DomainError
@@ -118,7 +118,27 @@ class EvidenceInline(admin.StackedInline):
         return formset
 
     def get_extra(self, request, obj=None, **kwargs) -> int:
-        return 1 if obj is not None and obj.status not in (S.DISMISSED,) else 0
+        return 1 if obj is not None and self._may_edit(request, obj) else 0
+
+    @staticmethod
+    def _may_edit(request, obj) -> bool:
+        # The service's own rule: a field that could not be saved is not offered for editing.
+        if obj is None:
+            return False
+        try:
+            workflow.check_may_edit_evidence(claim=obj, user=request.user)
+        except DomainError:
+            return False
+        return True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
 class NoteInline(admin.TabularInline):
@@ -248,21 +268,32 @@ class ClaimAdmin(admin.ModelAdmin):
             shown = "; ".join(refused[:5]) + (f"; and {len(refused) - 5} more" if len(refused) > 5 else "")
             self.message_user(request, f"{len(refused)} not {verb}: {shown}", messages.ERROR)
 
-    @admin.action(description="Assign to me")
+    # Bulk actions are offered only to users who hold their permission (a Reader sees none); the
+    # services still check every claim.
+    def has_research_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.research_claim")
+
+    def has_triage_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.triage_claim")
+
+    def has_workflow_permission(self, request: HttpRequest) -> bool:
+        return any(request.user.has_perm(f"claims.{p}") for p in ("triage_claim", "research_claim", "publish_claim"))
+
+    @admin.action(description="Assign to me", permissions=["research"])
     def assign_to_me(self, request, queryset):
         self._bulk(request, queryset, "assigned to you",
                    lambda c: workflow.assign(claim=c, assignee=request.user, user=request.user))
 
-    @admin.action(description="Triage")
+    @admin.action(description="Triage", permissions=["triage"])
     def triage(self, request, queryset):
         self._bulk(request, queryset, "triaged", lambda c: workflow.transition(claim=c, to=S.TRIAGED, user=request.user))
 
-    @admin.action(description="Dismiss")
+    @admin.action(description="Dismiss", permissions=["triage"])
     def dismiss(self, request, queryset):
         self._bulk(request, queryset, "dismissed",
                    lambda c: workflow.transition(claim=c, to=S.DISMISSED, user=request.user, note="Dismissed in bulk"))
 
-    @admin.action(description="Move on to the next step")
+    @admin.action(description="Move on to the next step", permissions=["workflow"])
     def move_on(self, request, queryset):
         def advance(claim: Claim) -> None:
             target = NEXT_STATUS.get(claim.status)
@@ -319,7 +350,9 @@ class ClaimAdmin(admin.ModelAdmin):
              "needs_note": workflow.rule_for(from_status=claim.status, to=t).needs_note}
             for t in targets
         ]
-        draft = request.session.pop(DRAFT_KEY.format(claim.pk), {})
+        # What was typed in the panel and not yet used by a transition (kept across "Propose rating",
+        # "Assign" and refusals): it stays in the form until a transition succeeds.
+        draft = request.session.get(DRAFT_KEY.format(claim.pk), {})
         can_rate = bool(RATED_TARGETS & set(targets)) or (
             claim.status in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW) and request.user.has_perm("claims.research_claim")
         )
@@ -329,6 +362,8 @@ class ClaimAdmin(admin.ModelAdmin):
             "similar": similar_claims(claim=claim),
             "timeline": claim_timeline(claim=claim),
             "transition_buttons": buttons,
+            "refusals": workflow.transition_refusals(claim=claim, user=request.user),
+            "sent_back": sent_back_reason(claim=claim),
             "show_rating": can_rate,
             "show_assignee": S.RESEARCHING in targets or (
                 claim.status in workflow.OPEN_STATUSES and request.user.has_perm("claims.assign_claim")),
@@ -356,6 +391,12 @@ class ClaimAdmin(admin.ModelAdmin):
         data = request.POST
         rating = self._rating(data.get("rating"))
         assignee = self._user(data.get("assignee"))
+        draft_key = DRAFT_KEY.format(claim.pk)
+        # Loses nothing: whatever button was pressed, what was typed comes back in the form (until a
+        # transition uses it), so proposing a rating or assigning never empties the conclusion.
+        request.session[draft_key] = {
+            k: data.get(k, "") for k in ("note", "conclusion", "rating", "assignee") if k in data
+        }
         try:
             if data.get("to"):
                 claim = workflow.transition(
@@ -363,6 +404,7 @@ class ClaimAdmin(admin.ModelAdmin):
                     assignee=assignee, rating=rating,
                     conclusion=data["conclusion"] if "conclusion" in data else None,
                 )
+                request.session.pop(draft_key, None)
                 messages.success(request, f"Claim is now {claim.get_status_display().lower()}.")
             elif "propose" in data:
                 workflow.propose_rating(claim=claim, rating=rating, user=request.user)
@@ -375,10 +417,6 @@ class ClaimAdmin(admin.ModelAdmin):
                 messages.error(request, "Choose an action.")
         except DomainError as exc:
             messages.error(request, exc.message)
-            # Loses nothing: what was typed comes back in the form.
-            request.session[DRAFT_KEY.format(claim.pk)] = {
-                k: data.get(k, "") for k in ("note", "conclusion", "rating", "assignee") if k in data
-            }
         return self._back(claim.pk)
 
     def same_as_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -446,3 +484,6 @@ class ClaimAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("claims/admin.css",)}
+        # Static files only (the CSP allows no inline script): keyboard triage on the list, and
+        # on the claim page a guard that keeps unsaved evidence and notes from being lost.
+        js = ("claims/claims_admin.js",)

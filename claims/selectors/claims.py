@@ -162,27 +162,58 @@ class TimelineEvent:
 
 
 _TRACKED = {"assignee_id": "Assigned to", "proposed_rating_id": "Proposed rating", "same_as_id": "Linked as same claim as"}
+# Transitions worded as what happened ("Sent back to research"), not only as two statuses.
+_MOVES = {
+    (S.NEW, S.TRIAGED): "Triaged", (S.NEW, S.DISMISSED): "Dismissed", (S.TRIAGED, S.DISMISSED): "Dismissed",
+    (S.DISMISSED, S.NEW): "Reopened", (S.TRIAGED, S.RESEARCHING): "Research started",
+    (S.RESEARCHING, S.IN_REVIEW): "Submitted for review", (S.IN_REVIEW, S.RESEARCHING): "Sent back to research",
+    (S.IN_REVIEW, S.PUBLISHED): "Published", (S.PUBLISHED, S.CORRECTED): "Corrected",
+    (S.CORRECTED, S.CORRECTED): "Corrected again",
+}
+
+
+def _transition_title(from_status: str, to_status: str) -> str:
+    if (from_status, to_status) in _MOVES:
+        return _MOVES[(from_status, to_status)]
+    return f"{S(from_status).label} → {S(to_status).label}" if from_status in S.values else to_status
 
 
 def claim_timeline(*, claim: Claim) -> list[TimelineEvent]:
-    """Transitions (who, when, why) merged with assignment, rating proposals and same-claim links
-    from the claim's history, oldest first. A fixed number of queries whatever the history length."""
+    """Everything that happened to the claim, oldest first, in one list: transitions (who, when,
+    why; corrections with their note), evidence added or removed, notes, assignments, rating
+    proposals and same-claim links. Six queries whatever the history's length."""
+    from claims.models import Evidence, Note
+    from claims.services.evidence import EVIDENCE_REMOVED
+
     events: list[TimelineEvent] = []
     for row in claim.transitions.select_related("actor"):
-        title = f"{S(row.from_status).label} → {S(row.to_status).label}" if row.from_status in S.values else row.to_status
-        events.append(TimelineEvent(row.created_at, row.actor, title, row.note, "transition"))
+        kind = "correction" if row.to_status == S.CORRECTED else "transition"
+        if (row.from_status, row.to_status) == (S.IN_REVIEW, S.RESEARCHING):
+            kind = "sent-back"
+        events.append(TimelineEvent(row.created_at, row.actor, _transition_title(row.from_status, row.to_status),
+                                    row.note, kind))
+    for evidence in Evidence.objects.filter(claim=claim).select_related("added_by"):
+        events.append(TimelineEvent(evidence.created_at, evidence.added_by,
+                                    f"Evidence added: {evidence.title or evidence.url}", evidence.excerpt[:300],
+                                    "evidence"))
+    for note in Note.objects.filter(claim=claim).select_related("author"):
+        events.append(TimelineEvent(note.created_at, note.author, "Note", note.body, "note"))
 
     history = list(claim.history.order_by("history_date", "history_id").values(
-        "history_date", "history_user_id", "history_type", *_TRACKED))
+        "history_date", "history_user_id", "history_type", "history_change_reason", *_TRACKED))
     changes: list[tuple[dict, str, Any]] = []
+    removals: list[dict] = []
     previous: dict | None = None
     for record in history:
         for name in _TRACKED:
             before = previous.get(name) if previous else None
             if record[name] != before and record[name] is not None:
                 changes.append((record, name, record[name]))
+        if (record["history_change_reason"] or "").startswith(EVIDENCE_REMOVED):
+            removals.append(record)
         previous = record
-    user_ids = {r["history_user_id"] for r, _, _ in changes} | {v for _, n, v in changes if n == "assignee_id"}
+    user_ids = ({r["history_user_id"] for r, _, _ in changes} | {v for _, n, v in changes if n == "assignee_id"}
+                | {r["history_user_id"] for r in removals})
     users = get_user_model().objects.in_bulk([i for i in user_ids if i is not None])
     ratings = Rating.objects.in_bulk([v for _, n, v in changes if n == "proposed_rating_id"])
     for record, name, value in changes:
@@ -194,8 +225,23 @@ def claim_timeline(*, claim: Claim) -> list[TimelineEvent]:
             shown = f"claim #{value}"
         events.append(TimelineEvent(record["history_date"], users.get(record["history_user_id"]),
                                     f"{_TRACKED[name]} {shown}", "", "change"))
+    for record in removals:
+        removed = record["history_change_reason"][len(EVIDENCE_REMOVED):]
+        events.append(TimelineEvent(record["history_date"], users.get(record["history_user_id"]),
+                                    f"Evidence removed: {removed}", "", "evidence-removed"))
     events.sort(key=lambda event: event.at)
     return events
+
+
+def sent_back_reason(*, claim: Claim) -> TimelineEvent | None:
+    """While a claim is back in research after review, the editor's reason for sending it back
+    (shown at the top of the claim page)."""
+    if claim.status != S.RESEARCHING:
+        return None
+    last = claim.transitions.select_related("actor").order_by("-created_at", "-id").first()
+    if last is None or (last.from_status, last.to_status) != (S.IN_REVIEW, S.RESEARCHING):
+        return None
+    return TimelineEvent(last.created_at, last.actor, "Sent back to research", last.note, "sent-back")
 
 
 # --- lists and numbers ----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from claims.models import Claim, Evidence, Note, Speaker, SpeakerAlias
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "type", "accessed_at", "independence_group")
+# The change reason of the claim's history row that records a removed evidence item.
+EVIDENCE_REMOVED = "evidence removed: "
 _MAX_LENGTHS = {"url": 2048, "title": 500, "publisher": 300, "independence_group": 200}
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -110,6 +112,10 @@ def remove_evidence(*, evidence: Evidence, user: AbstractBaseUser) -> None:
         if claim.status in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED) and claim.evidence.count() <= 1:
             raise InvalidInput("A published fact check keeps at least one evidence item; add the new one first.")
         Evidence.objects.filter(pk=evidence.pk).delete()
+        # The row is gone: the claim's history keeps the removal, who and when, for its timeline.
+        claim._history_user = user
+        claim._change_reason = f"{EVIDENCE_REMOVED}{evidence.title or evidence.url}"[:100]
+        claim.save(update_fields=["updated_at"])
 
 
 def add_note(*, claim: Claim, user: AbstractBaseUser, body: str) -> Note:

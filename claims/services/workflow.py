@@ -232,6 +232,24 @@ def available_transitions(*, claim: Claim, user: AbstractBaseUser) -> list[str]:
     return targets
 
 
+def transition_refusals(*, claim: Claim, user: AbstractBaseUser) -> list[tuple[str, str]]:
+    """The moves from the claim's status that this user holds the permission for but may not make
+    on this claim (the four-eyes rule, someone else's assignment), each as (button label, reason
+    in words). The claim page shows the reason where the button would be, instead of a button
+    that would only be refused, and instead of silently showing nothing."""
+    refused: list[tuple[str, str]] = []
+    for (source, target), rule in TRANSITIONS.items():
+        if source != claim.status or not _can(user, rule.permission):
+            continue
+        move = Move(claim=claim, to=target, user=user, note="", assignee=None, rating=None, conclusion=None)
+        try:
+            for guard in rule.actor_guards:
+                guard(move)
+        except (NotAllowed, InvalidInput) as exc:
+            refused.append((rule.label, exc.message))
+    return refused
+
+
 def _lock(claim: Claim) -> Claim:
     # Two editors clicking at once: the second waits and then sees the first one's status.
     # `of=self`: PostgreSQL cannot lock the nullable side of the outer joins select_related adds.

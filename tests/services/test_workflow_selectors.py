@@ -94,8 +94,8 @@ def test_the_timeline_shows_transitions_assignments_and_proposed_ratings_in_orde
     workflow.propose_rating(claim=claim, rating=rating("half-true"), user=wf_researcher)
     events = selectors.claim_timeline(claim=claim)
     titles = [e.title for e in events]
-    assert titles[0] == "New → Triaged" and events[0].note == "topical" and events[0].actor == wf_researcher
-    assert "Triaged → Researching" in titles
+    assert titles[0] == "Triaged" and events[0].note == "topical" and events[0].actor == wf_researcher
+    assert "Research started" in titles
     assert "Assigned to wf_researcher" in titles
     assert titles[-1] == "Proposed rating Half true"
 
@@ -106,9 +106,45 @@ def test_the_timeline_costs_a_fixed_number_of_queries(wf_researcher, wf_editor, 
     for _ in range(5):
         workflow.assign(claim=claim, assignee=wf_researcher, user=wf_editor)
         workflow.assign(claim=claim, assignee=wf_editor, user=wf_editor)
-    with django_assert_max_num_queries(4):
+    for n in range(3):
+        workflow.add_note(claim=claim, user=wf_editor, body=f"note {n}")
+    with django_assert_max_num_queries(6):
         events = selectors.claim_timeline(claim=claim)
-    assert len(events) == 11
+    assert len(events) == 14
+
+
+def test_the_timeline_shows_evidence_added_and_removed_notes_and_corrections_with_who(
+        wf_researcher, wf_editor, wf_editor2, speaker):
+    claim = make_claim(speaker=speaker)
+    workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher)
+    workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher)
+    kept = workflow.add_evidence(claim=claim, user=wf_researcher, url="https://stats.example/a", title="Labour survey")
+    dropped = workflow.add_evidence(claim=claim, user=wf_researcher, url="https://blog.example/b", title="A blog")
+    workflow.remove_evidence(evidence=dropped, user=wf_editor)
+    workflow.add_note(claim=claim, user=wf_researcher, body="Called the ministry.")
+    workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher, rating=rating("false"),
+                        conclusion="It did not fall by half.")
+    workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor2)
+    workflow.transition(claim=claim, to=S.CORRECTED, user=wf_editor2, note="The survey year was 2024.")
+    events = {(e.title, e.kind): e for e in selectors.claim_timeline(claim=claim)}
+    assert events[("Evidence added: Labour survey", "evidence")].actor == wf_researcher
+    assert events[("Evidence removed: A blog", "evidence-removed")].actor == wf_editor
+    assert events[("Note", "note")].note == "Called the ministry."
+    assert events[("Corrected", "correction")].note == "The survey year was 2024."
+    assert events[("Corrected", "correction")].actor == wf_editor2
+    assert ("Proposed rating False", "change") in events
+    assert kept.pk
+
+
+def test_a_claim_sent_back_carries_the_editors_reason(wf_researcher, wf_editor):
+    claim = make_claim()
+    workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher)
+    claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher)
+    assert selectors.sent_back_reason(claim=claim) is None
+    workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher, rating=rating("false"), conclusion="No.")
+    claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, note="Find the 2024 figure.")
+    reason = selectors.sent_back_reason(claim=claim)
+    assert (reason.note, reason.actor) == ("Find the 2024 figure.", wf_editor)
 
 
 def test_dashboard_counts_claims_per_day_status_rating_and_speaker(wf_editor, ready_for_review, speaker):

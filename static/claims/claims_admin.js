@@ -1,0 +1,157 @@
+/* Claims admin: keyboard triage on the list and a guard on the claim page.
+ * A static file, no inline script: the admin runs under a strict Content-Security-Policy.
+ * Every action still goes through the admin's own forms, so the server checks each one. */
+(function () {
+  "use strict";
+
+  var CURSOR_KEY = "fc-triage-cursor";
+  var SHORTCUTS = [
+    ["j / ↓", "next claim"],
+    ["k / ↑", "previous claim"],
+    ["Enter / o", "open the claim"],
+    ["t", "triage it"],
+    ["d", "dismiss it"],
+    ["a", "assign it to me"],
+    ["?", "show or hide these shortcuts"],
+  ];
+  var ACTION_KEYS = { t: "triage", d: "dismiss", a: "assign_to_me" };
+
+  function typing(target) {
+    var tag = (target && target.tagName) || "";
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function helpPanel() {
+    var panel = document.createElement("aside");
+    panel.className = "fc-keys";
+    panel.id = "fc-keys";
+    panel.hidden = true;
+    panel.setAttribute("aria-label", "Keyboard shortcuts");
+    var title = document.createElement("h2");
+    title.textContent = "Keyboard shortcuts";
+    panel.appendChild(title);
+    var list = document.createElement("dl");
+    SHORTCUTS.forEach(function (pair) {
+      var dt = document.createElement("dt");
+      var kbd = document.createElement("kbd");
+      kbd.textContent = pair[0];
+      dt.appendChild(kbd);
+      var dd = document.createElement("dd");
+      dd.textContent = pair[1];
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    panel.appendChild(list);
+    document.body.appendChild(panel);
+    return panel;
+  }
+
+  function keyboardTriage() {
+    var table = document.getElementById("result_list");
+    var form = document.getElementById("changelist-form");
+    if (!table || !form) return;
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+    if (!rows.length) return;
+    var actions = form.querySelector("select[name=action]");
+    var go = form.querySelector("button[name=index], input[name=index]");
+    var panel = helpPanel();
+    var hint = document.createElement("p");
+    hint.className = "fc-keys-hint";
+    hint.id = "fc-keys-hint";
+    hint.textContent = "Keyboard: j/k to move, Enter to open, t triage, d dismiss, a assign to me; ? lists the shortcuts.";
+    table.parentNode.insertBefore(hint, table);
+
+    // The cursor survives the reload after an action: the claim that was triaged leaves the queue
+    // and the next one is under the cursor at once.
+    var cursor = parseInt(window.sessionStorage.getItem(CURSOR_KEY) || "0", 10) || 0;
+    cursor = Math.max(0, Math.min(cursor, rows.length - 1));
+
+    function show() {
+      rows.forEach(function (row, i) {
+        row.classList.toggle("fc-cursor", i === cursor);
+        if (i === cursor) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
+      });
+      rows[cursor].scrollIntoView({ block: "nearest" });
+      window.sessionStorage.setItem(CURSOR_KEY, String(cursor));
+    }
+
+    function run(action) {
+      var offered = actions && Array.prototype.some.call(actions.options, function (o) { return o.value === action; });
+      if (!offered || !go) {
+        hint.textContent = "That action is not available to you.";
+        return;
+      }
+      rows.forEach(function (row) {
+        var box = row.querySelector("input.action-select");
+        if (box) box.checked = false;
+      });
+      var box = rows[cursor].querySelector("input.action-select");
+      if (!box) return;
+      box.checked = true;
+      actions.value = action;
+      if (form.requestSubmit) form.requestSubmit(go); else go.click();
+    }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+      var key = event.key;
+      if (key === "?") {
+        panel.hidden = !panel.hidden;
+      } else if (key === "Escape") {
+        panel.hidden = true;
+        return;
+      } else if (key === "j" || key === "ArrowDown") {
+        cursor = Math.min(cursor + 1, rows.length - 1);
+        show();
+      } else if (key === "k" || key === "ArrowUp") {
+        cursor = Math.max(cursor - 1, 0);
+        show();
+      } else if (key === "Enter" || key === "o") {
+        var link = rows[cursor].querySelector("th a, td a");
+        if (link) window.location.assign(link.href);
+      } else if (ACTION_KEYS[key]) {
+        run(ACTION_KEYS[key]);
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    show();
+  }
+
+  function unsavedGuard() {
+    // The workflow panel is its own form: pressing one of its buttons would drop evidence or a
+    // note typed into the claim form below. Nothing typed is lost: the press is stopped and the
+    // editor told to save first.
+    var panel = document.getElementById("fc-workflow-form");
+    var claimForm = document.getElementById("claim_form");
+    if (!panel || !claimForm) return;
+    function changed() {
+      var fields = claimForm.querySelectorAll(".inline-group input[type=text], .inline-group input[type=url], .inline-group textarea");
+      return Array.prototype.some.call(fields, function (field) {
+        return field.value !== field.defaultValue && !field.closest(".empty-form");
+      });
+    }
+    panel.addEventListener("submit", function (event) {
+      if (!changed()) return;
+      event.preventDefault();
+      var notice = document.getElementById("fc-unsaved");
+      if (!notice) {
+        notice = document.createElement("p");
+        notice.id = "fc-unsaved";
+        notice.className = "fc-unsaved";
+        notice.setAttribute("role", "alert");
+        panel.insertBefore(notice, panel.firstChild);
+      }
+      notice.textContent = "You have typed evidence or a note below that is not saved yet. Press “Save and continue editing” first; then use the workflow buttons.";
+    });
+  }
+
+  function start() {
+    keyboardTriage();
+    unsavedGuard();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
