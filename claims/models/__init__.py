@@ -3,13 +3,14 @@ from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
 from .claims import Claim, Speaker, SpeakerAlias
-from .workflow import ClaimTransition, Evidence, Note, Rating, RatingScale
+from .workflow import ClaimContribution, ClaimTransition, Evidence, Note, Rating, RatingScale
 
 __all__ = [
     "AlertDelivery",
     "ApiToken",
     "Article",
     "Claim",
+    "ClaimContribution",
     "ClaimTransition",
     "Evidence",
     "Feed",

@@ -111,3 +111,37 @@ class ClaimTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class ClaimContribution(models.Model):
+    """Who did research work on a claim: started research on it themselves, added or changed its
+    evidence, proposed its rating, wrote its conclusion or submitted it for review.
+
+    Append-only and written only by the workflow services, never by a form: the four-eyes rule
+    reads it instead of the editable assignee, so naming someone else as assignee (or reassigning
+    after a send-back) does not make one's own research publishable by oneself."""
+
+    class Kind(models.TextChoices):
+        RESEARCH = "research", "Started research on it"
+        EVIDENCE = "evidence", "Added or changed evidence"
+        RATING = "rating", "Proposed a rating"
+        CONCLUSION = "conclusion", "Wrote the conclusion"
+        SUBMITTED = "submitted", "Submitted it for review"
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="contributions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "user", "kind"], name="contribution_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["research", "evidence", "rating", "conclusion", "submitted"]),
+                name="contribution_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display().lower()}"

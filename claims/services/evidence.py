@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from claims.models import Claim, Evidence, Note, Speaker, SpeakerAlias
+from claims.models import Claim, ClaimContribution, Evidence, Note, Speaker, SpeakerAlias
+from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "type", "accessed_at", "independence_group")
@@ -86,6 +87,7 @@ def add_evidence(*, claim: Claim, user: AbstractBaseUser, **fields: Any) -> Evid
         check_may_edit_evidence(claim=claim, user=user)
         cleaned = clean_evidence_fields(fields)
         _duplicate_url(claim=claim, url=cleaned["url"])
+        record_contribution(claim=claim, user=user, kinds=[ClaimContribution.Kind.EVIDENCE])
         return Evidence.objects.create(claim=claim, added_by=user, **cleaned)
 
 
@@ -100,6 +102,8 @@ def update_evidence(*, evidence: Evidence, user: AbstractBaseUser, **fields: Any
         for name, value in cleaned.items():
             setattr(evidence, name, value)
         evidence.save()
+        if cleaned:
+            record_contribution(claim=claim, user=user, kinds=[ClaimContribution.Kind.EVIDENCE])
         return evidence
 
 

@@ -14,7 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimTransition, Rating
+from claims.models import Claim, ClaimContribution, ClaimTransition, Rating
+from claims.selectors.contributions import has_contributed
+from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 
 # Re-exported so callers find every editorial write in one module (the API imports from here).
@@ -162,11 +164,39 @@ def _needs_evidence(move: Move) -> None:
 
 
 def _four_eyes(move: Move) -> None:
+    """Decided from who actually did the research (ClaimContribution, written by the services),
+    not from the assignee field an editor can point at someone else."""
     if not settings.FACTCHECK_FOUR_EYES:
         return
-    researcher_id = move.claim.researcher_id or move.claim.assignee_id
-    if researcher_id is not None and researcher_id == move.user.pk:
-        raise NotAllowed("Four-eyes rule: you researched this claim, so another editor must publish it.")
+    if move.claim.researcher_id == move.user.pk or has_contributed(claim=move.claim, user=move.user):
+        raise NotAllowed(
+            "Four-eyes rule: you worked on this claim's research (started it, gathered evidence, proposed "
+            "the rating or conclusion, or submitted it), so another editor must publish it."
+        )
+
+
+def _same_words(a: str | None, b: str | None) -> bool:
+    # A browser sends the textarea back with CRLF line ends: compare the words, not the bytes.
+    return " ".join((a or "").split()) == " ".join((b or "").split())
+
+
+def _publishes_the_reviewed_verdict(move: Move) -> None:
+    """The publisher approves what was researched and reviewed; a different verdict is new research."""
+    claim = move.claim
+    if move.rating is not None and move.rating.pk != claim.proposed_rating_id:
+        raise InvalidInput(
+            "Publishing uses the proposed rating. To publish a different one, send the claim back to "
+            "research with your reason.",
+            field="rating",
+        )
+    if move.conclusion is not None and not _same_words(move.conclusion, claim.conclusion):
+        raise InvalidInput(
+            "Publishing uses the reviewed conclusion. To change it, send the claim back to research "
+            "with your reason.",
+            field="conclusion",
+        )
+    if move.conclusion is not None:
+        move.conclusion = claim.conclusion  # the reviewed text, verbatim
 
 
 def _correction_rating(move: Move) -> None:
@@ -192,7 +222,8 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
         "Publish",
         "publish_claim",
         actor_guards=(_four_eyes,),
-        guards=(_needs_proposed_rating, _needs_conclusion, _needs_speaker, _needs_evidence),
+        guards=(_publishes_the_reviewed_verdict, _needs_proposed_rating, _needs_conclusion, _needs_speaker,
+                _needs_evidence),
     ),
     (S.PUBLISHED, S.CORRECTED): Rule(
         "Correct", "correct_claim", guards=(_correction_rating, _needs_evidence), needs_note=True,
@@ -308,11 +339,19 @@ def transition(
         claim.status = to
         fields = ["status"]
         now = timezone.now()
+        worked: list[str] = []
         if to == S.RESEARCHING and from_status == S.TRIAGED:
             claim.assignee = move.assignee
             claim.researcher = move.assignee
             fields += ["assignee", "researcher"]
+            if move.assignee.pk == user.pk:
+                worked.append(ClaimContribution.Kind.RESEARCH)
         elif to == S.IN_REVIEW:
+            worked.append(ClaimContribution.Kind.SUBMITTED)
+            if move.rating is not None and move.rating.pk != claim.proposed_rating_id:
+                worked.append(ClaimContribution.Kind.RATING)
+            if not _same_words(move.conclusion, claim.conclusion):
+                worked.append(ClaimContribution.Kind.CONCLUSION)
             claim.proposed_rating = move.rating
             claim.conclusion = move.conclusion or ""
             if claim.researcher_id is None:
@@ -333,6 +372,8 @@ def transition(
             fields += ["rating", "conclusion", "correction_note", "corrected_at"]
         _save(claim, user=user, reason=f"{from_status} → {to}: {note}" if note else f"{from_status} → {to}", fields=fields)
         _record(claim=claim, from_status=from_status, user=user, note=note)
+        if worked:
+            record_contribution(claim=claim, user=user, kinds=worked)
     return claim
 
 
@@ -379,6 +420,7 @@ def propose_rating(*, claim: Claim, rating: Rating, user: AbstractBaseUser) -> C
             raise InvalidTransition(f"A {_label(claim.status)} claim cannot be rated; triage it first.")
         claim.proposed_rating = _check_rating(rating)
         _save(claim, user=user, reason=f"proposed rating {rating.label}", fields=["proposed_rating"])
+        record_contribution(claim=claim, user=user, kinds=[ClaimContribution.Kind.RATING])
     return claim
 
 

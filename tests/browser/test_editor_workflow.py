@@ -72,7 +72,8 @@ def test_a_refused_publish_shows_the_reason_in_the_browser(live_server, page, wf
     page.fill("#fc-conclusion", "A conclusion I do not want to lose.")
     page.click("button[name=to][value=published]")
     page.wait_for_selector("ul.messagelist")
-    assert "at least 1 evidence item" in page.inner_text("ul.messagelist")
+    # The publisher may not rewrite the reviewed conclusion: refused with the way forward.
+    assert "send the claim back to research" in page.inner_text("ul.messagelist")
     assert page.input_value("#fc-conclusion") == "A conclusion I do not want to lose."
     ready_for_review.refresh_from_db()
     assert ready_for_review.status == Claim.Status.IN_REVIEW

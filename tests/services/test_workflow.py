@@ -165,11 +165,14 @@ def test_publishing_needs_a_conclusion(wf_editor, ready_for_review):
         workflow.transition(claim=ready_for_review, to=S.PUBLISHED, user=wf_editor, conclusion="   ")
 
 
-def test_a_retired_rating_cannot_be_published(wf_editor, wf_admin, ready_for_review):
+def test_a_retired_rating_cannot_be_published(wf_editor, wf_admin, wf_researcher, ready_for_review):
     workflow.retire_rating(rating=rating("false"), user=wf_admin)
     with pytest.raises(InvalidInput, match="retired"):
         workflow.transition(claim=ready_for_review, to=S.PUBLISHED, user=wf_editor)
-    claim = workflow.transition(claim=ready_for_review, to=S.PUBLISHED, user=wf_editor, rating=rating("mostly-false"))
+    # A different label is a different verdict: back to research, where the researcher proposes it.
+    claim = workflow.transition(claim=ready_for_review, to=S.RESEARCHING, user=wf_editor, note="'False' was retired")
+    claim = workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher, rating=rating("mostly-false"))
+    claim = workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
     assert claim.rating.slug == "mostly-false"
 
 
