@@ -322,6 +322,22 @@ def _carries_on(text, prev: _Claim, q: Quote, paras, qs) -> bool:
     return n_breaks <= 1
 
 
+def _reported_speech_of_another(inner: _Claim, outer: _Claim) -> bool:
+    """Is `inner` speech by someone else that `outer` only reports ("X said Y told her Z")?"""
+    cue = inner.cue
+    if cue is None or cue.verb is None or cue.verb.lemma_.lower() not in SPEECH:
+        return False
+    # what Y told the reporting speaker: "told her", "told him", "assured them"
+    if not any(c.dep_ in ("dative", "dobj") and c.pos_ == "PRON" for c in cue.verb.children):
+        return False
+    subj = inner.subject
+    if subj is None or subj.pos_ == "PRON" or outer.subject is None or subj is outer.subject:
+        return False
+    # the inner cue and its subject lie inside the outer claim
+    a, b = outer.spans[0][0], outer.spans[-1][1]
+    return a <= cue.cue_spans[0][0] < b and subj.idx >= 0 and subj.lower_ != outer.subject.lower_
+
+
 def _outermost(built: list[_Claim]) -> list[_Claim]:
     """Claims whose content lies wholly inside another claim's content are part of it ("X said she
     believes Y" is one claim of X, not also a belief of hers). Sorted by start; linear but for
@@ -329,9 +345,13 @@ def _outermost(built: list[_Claim]) -> list[_Claim]:
     out: list[_Claim] = []
     for c in built:
         a, b = c.spans[0][0], c.spans[-1][1]
-        if c.kind != "direct" and any(o.spans[0][0] <= a and b <= o.spans[-1][1] and (o.spans[-1][1] - o.spans[0][0]) > (b - a)
-               for o in out[-8:]):
-            continue
+        outer = next((o for o in reversed(out[-8:]) if o.spans[0][0] <= a and b <= o.spans[-1][1]
+                      and (o.spans[-1][1] - o.spans[0][0]) > (b - a)), None)
+        if outer is not None and c.kind != "direct":
+            if not _reported_speech_of_another(c, outer):
+                continue
+            # "X said that Y had told her Z": Z is Y's claim (as X reports it), not X's
+            out.remove(outer)
         # a later, wider claim starting at the same place swallows the earlier narrower one
         while out and out[-1].spans[0][0] == a and out[-1].spans[-1][1] < b:
             out.pop()

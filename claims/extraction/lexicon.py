@@ -109,3 +109,18 @@ ADDRESSEE = _GROUPS["addressee"]
 CLAIM_NOUNS = _GROUPS["claim_noun"]
 # Verbs of saying whose direct object is what was said ("half said so", "X says the plan is dead").
 SAY_OBJECT = _GROUPS["say_object"]
+
+# Documents and data that speak for someone: "a statement saying Y" is the words of whoever issued
+# it; "a study found Y", "polls show Y" stay sources of their own kind.
+DOCUMENT_NOUNS = set("""statement memo memorandum letter note report study survey poll analysis document
+email e-mail tweet post message release filing notice complaint ruling order audit review
+transcript record records data figures imagery footage video photo photos images""".split())
+# Subjects that are no source at all: "Only time will tell", "The move suggests".
+NO_SOURCE = set("""time move step decision fact result situation incident development event change
+outcome shift trend news""".split())
+# Family names that come first in Korean, Chinese, Vietnamese and Japanese names ("Park Seo-yeon",
+# "Nguyen Van Long"): a later "Park" is the same person.
+FAMILY_FIRST = set("""kim lee park choi jung jeong kang cho yoon jang lim han oh seo shin kwon hwang ahn song
+yoo hong jeon ko moon yang son bae baek heo nam ryu wang li zhang liu chen yang huang zhao wu zhou xu
+sun ma zhu hu guo he lin luo gao zheng xie tang deng feng han cao xi nguyen tran le pham hoang phan vu
+vo dang bui do ho ngo duong ly""".split())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import (BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, EVIDENCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
+from .lexicon import (BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
                       STANCE, XCOMP)
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -69,11 +69,45 @@ def subject_of(tok, depth=0):
         if tok.dep_ == "relcl":
             return tok.head if tok.head.pos_ in ("PROPN", "NOUN", "PRON") else None
         if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
-            return tok.head  # "a statement saying ...", "emails showing ..."
+            # "a statement saying ...", "emails showing ...": the document speaks, but for whoever
+            # issued it ("X issued a statement criticizing ...", "X sent a memo warning ...")
+            return _issuer(tok.head) or tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
             return subject_of(tok.head.head, depth + 1)  # "she began by saying ..."
         return subject_of(tok.head, depth + 1)
     return None
+
+
+def _issuer(doc_noun):
+    """Who issued a document: the subject of the verb it is the object of, or its by/from phrase."""
+    if doc_noun.lemma_.lower() not in DOCUMENT_NOUNS:
+        return None
+    for c in doc_noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+        if c.dep_ == "poss":
+            return c
+    verb = doc_noun.head
+    if doc_noun.dep_ == "dobj" and verb.pos_ in ("VERB", "AUX"):
+        subs = [c for c in verb.children if c.dep_ == "nsubj"]
+        return subs[0] if subs else None
+    return None
+
+
+def source_of(subj):
+    """The source a subject stands for: a document's issuer ("a study by X" is X), nobody for a
+    subject that is no source ("Only time will tell", "The move suggests")."""
+    if subj is None:
+        return None
+    low = subj.lemma_.lower()
+    if low in NO_SOURCE and subj.pos_ == "NOUN":
+        return None
+    if low in DOCUMENT_NOUNS and subj.pos_ == "NOUN":
+        return _issuer(subj) if any(c.dep_ == "prep" and c.lower_ in ("by", "from") or c.dep_ == "poss"
+                                    for c in subj.children) else subj
+    return subj
 
 
 def conjoined(subj):
@@ -142,7 +176,7 @@ def cues_in(parsed, in_quote) -> list[Cue]:
             continue
         if in_quote(parsed.tstart(tok)):
             continue
-        subj = subject_of(tok)
+        subj = source_of(subject_of(tok))
         cue_toks = [tok] + [c for c in tok.children if c.dep_ == "prt"]
         cue_spans = [(parsed.tstart(t), parsed.tend(t)) for t in sorted(cue_toks, key=lambda t: t.i)]
         cue_text = " ".join(tok.doc[t.i].text for t in sorted(cue_toks, key=lambda t: t.i))

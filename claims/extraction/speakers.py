@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (FEMALE_NAMES, GROUP_WORDS, HONORIFIC_F, HONORIFIC_M, MALE_NAMES, MEDIA_WORDS,
+from .lexicon import (FAMILY_FIRST, FEMALE_NAMES, GROUP_WORDS, HONORIFIC_F, HONORIFIC_M, MALE_NAMES, MEDIA_WORDS,
                       ORG_WORDS, PRONOUNS)
 
 DROP_DEPS = {"appos", "relcl", "acl", "punct", "advmod", "cc:preconj"}
@@ -195,9 +195,8 @@ class Resolver:
             if not words:
                 continue
             if label == "PERSON":
-                key = words[-1].lower()
-                if len(words) >= 2 and len(words) <= 4 and len(name) > len(self.full.get(key, "")):
-                    self.full[key] = name
+                if 2 <= len(words) <= 4:
+                    self._know(name)
         # runs of proper nouns outside place/organisation names: people NER may have missed
         run = []
         for t in list(parsed.tokens) + [None]:
@@ -214,15 +213,28 @@ class Resolver:
         self.titles = {}  # fullest name -> title seen with it
         self.people_pos = [(a, re.sub(r"(?:'s|\u2019s)$", "", e.text).strip())
                            for a, b, label, e in parsed.ents if label == "PERSON"]
+        self.subject_people = [(a, re.sub(r"(?:'s|\u2019s)$", "", e.text).strip())
+                               for a, b, label, e in parsed.ents
+                               if label == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass")]
+
+    def _know(self, name: str) -> None:
+        """Remember a full name under its last word, and under its first when that is a family name
+        written first ("Park Seo-yeon", "Nguyen Van Long": a later "Park" is the same person)."""
+        words = name.split()
+        key = words[-1].lower()
+        if len(name) > len(self.full.get(key, "")):
+            self.full[key] = name
+        first = words[0].lower()
+        if first in FAMILY_FIRST and (len(words) == 3 or "-" in words[-1] or len(words) == 2) \
+                and first not in self.full:
+            self.full[first] = name
 
     def learn(self, m: Mention):
         """Names seen as speakers count as full names too (NER misses some)."""
         if m.name and m.kind in ("person", None) and not m.pronoun:
             words = m.name.split()
             if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-                key = words[-1].lower()
-                if len(m.name) > len(self.full.get(key, "")):
-                    self.full[key] = m.name
+                self._know(m.name)
             if m.title:
                 self.titles.setdefault(self.expand(m.name), m.title)
 
@@ -232,6 +244,8 @@ class Resolver:
             return name
         key = words[-1].lower()
         full = self.full.get(key)
+        if full is None and len(words) == 1:
+            full = self.full.get(words[0].lower())
         if full and len(full) > len(name) and set(w.lower() for w in words) <= set(
                 w.lower() for w in full.split()) | HONORIFIC_M | HONORIFIC_F:
             return full
@@ -262,14 +276,32 @@ class Resolver:
             return
         self.history.append((pos, name, kind, gender_of(name, title, text), title))
 
+    def _newer_subject(self, after: int, before: int, code: str) -> str | None:
+        """A person named as a sentence's subject between a speaker's mention and a pronoun."""
+        for pos, name in reversed(self.subject_people):
+            if pos >= before:
+                continue
+            if pos <= after:
+                return None
+            full = self.expand(name)
+            g = gender_of(full)
+            if g is None or g == code:
+                return full
+        return None
+
     def _pronoun(self, m: Mention) -> str | None:
         code = m.pronoun
         if code in ("m", "f"):
-            # the most recent person speaker, else the most recent person named, gender permitting
+            # the most recent person speaker, else the most recent person named, gender permitting;
+            # a person newly introduced as the subject of a sentence after that speaker comes first
+            # ("Inspector Wren said ... Yevgenia Ludd arrived later. She said ...": Ludd)
             for pos, name, kind, gender, title in reversed(self.history[-6:]):
                 if m.start - pos > 3000:
                     break
                 if kind == "person" and name and (gender is None or gender == code) and name[0].isupper():
+                    newer = self._newer_subject(pos, m.start, code)
+                    if newer is not None:
+                        name, gender, title = newer, gender_of(newer), None
                     self.history.append((m.start, name, kind, gender or code, title))
                     return name
             for pos, name in reversed(self.people_pos):
