@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from claims.public.claimreview import claimreview_script
-from claims.selectors.claims import get_published_fact_check, published_fact_checks
+from claims.selectors.claims import get_published_fact_check, published_fact_checks, user_queue
 
 PAGE_SIZE = 25
 
@@ -29,3 +29,12 @@ def fact_check_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         "claims/fact_check_detail.html",
         {"claim": claim, "evidence": list(claim.evidence.all()), "claimreview": claimreview_script(claim)},
     )
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """What the tracker is, where to go, and for a signed-in newsroom user what is waiting for them."""
+    user = request.user
+    queue = user_queue(user=user) if user.is_authenticated else None
+    latest = list(published_fact_checks()[:3])
+    return render(request, "claims/home.html", {"queue": queue, "latest": latest})

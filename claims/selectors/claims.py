@@ -326,3 +326,34 @@ def dashboard_stats(*, days: int = 30, today: date | None = None, top: int = 10)
         top_speakers=[(s, s.n) for s in speakers],
         oldest_unresolved=list(oldest),
     )
+
+
+# --- a user's queue (the home page) ---------------------------------------------------------------
+
+
+@dataclass
+class Queue:
+    mine: list[Claim] = field(default_factory=list)  # open claims assigned to the user, oldest first
+    mine_count: int = 0
+    new_count: int = 0  # waiting for triage (shown to those who triage)
+    in_review_count: int = 0  # waiting for an editor (shown to those who publish)
+    can_triage: bool = False
+    can_publish: bool = False
+
+
+def user_queue(*, user: Any, limit: int = 10) -> Queue:
+    """What is waiting for this user: their open assignments, and the triage and review piles
+    their role works on. Three queries whatever the numbers."""
+    queue = Queue(can_triage=user.has_perm("claims.triage_claim"), can_publish=user.has_perm("claims.publish_claim"))
+    if not user.has_perm("claims.view_claim"):
+        return queue
+    mine = (Claim.objects.filter(assignee=user, status__in=UNRESOLVED_STATUSES)
+            .select_related("speaker", "article", "article__outlet").order_by("created_at", "id"))
+    queue.mine = list(mine[:limit])
+    piles = Claim.objects.aggregate(
+        mine=Count("id", filter=Q(assignee=user, status__in=UNRESOLVED_STATUSES)),
+        new=Count("id", filter=Q(status=S.NEW)),
+        review=Count("id", filter=Q(status=S.IN_REVIEW)),
+    )
+    queue.mine_count, queue.new_count, queue.in_review_count = piles["mine"], piles["new"], piles["review"]
+    return queue
