@@ -143,6 +143,9 @@ def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes):
         if subj is None or qs.inside(parsed.tstart(subj)):
             subj = _nearest_nounish(frame, verb, qs, parsed)
         return verb, subj, None, 0.7
+    colon = _after_colon_paragraph(parsed, q, paragraph_breaks(text))
+    if colon is not None:
+        return colon[0], colon[1], None, 0.6
     # headline style: Name: "..."; or a dash after the quotation: "..." -- Name
     btxt = text[parsed.tstart(before[0]):q.open].rstrip() if before else ""
     if btxt.endswith(":") and before:
@@ -154,6 +157,35 @@ def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes):
         if names:
             return None, names[0], after[0].text, 0.5
     return None
+
+
+def _short_reply(parsed: Parsed, q: Quote, qs: _Quotes) -> bool:
+    """A one- or two-word quotation that a speech verb answers at once is a claim ("Absolutely
+    not," said Priya Annan; "No comment," the officer replied), unlike a scare-quoted name."""
+    text = parsed.text
+    inner = text[q.segments[-1][0]:q.segments[-1][1]].rstrip()
+    if not inner or inner[-1] not in ",!?" and text[q.close:q.close + 1] != ",":
+        return False
+    return any(is_cue_verb(t) for t in _frame_tokens(parsed, q, qs, True))
+
+
+def _after_colon_paragraph(parsed: Parsed, q: Quote, paras):
+    """A quotation in a paragraph of its own after a paragraph that ends "X said:" or "X wrote,":
+    the cue verb of that sentence."""
+    text = parsed.text
+    k = bisect.bisect_right(paras, q.open)
+    start = paras[k - 1] if k else 0
+    if text[start:q.open].strip():
+        return None
+    before = text[:start].rstrip()
+    if not before.endswith((":", ",")):
+        return None
+    sent = parsed.sent_at(len(before) - 1)
+    toks = parsed.tokens_in(sent[0], len(before)) if sent else []
+    verb = next((t for t in reversed(toks) if is_cue_verb(t)), None)
+    if verb is None:
+        return None
+    return verb, subject_of(verb)
 
 
 def _quote_is_claimable(text, q: Quote) -> bool:
@@ -209,9 +241,9 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
     for q in quotes:
         if id(q) in consumed:
             continue
-        if not _quote_is_claimable(text, q):
-            continue
         got = quote_cue.get(id(q))
+        if not _quote_is_claimable(text, q) and not (got is None and _short_reply(parsed, q, qs)):
+            continue
         claim = None
         if got is not None:
             c = got[0]
@@ -409,6 +441,12 @@ def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedC
                 name = " and ".join(names_all)
                 kind = "group" if kind == "person" else kind
         spans = [(a, b) for a, b in c.spans if b > a]
+        if c.kind == "direct" and spans:
+            # a quotation's trailing comma belongs to the sentence around it ("Absolutely not," said X)
+            a, b = spans[-1]
+            while b > a + 1 and text[b - 1] in ",;:":
+                b -= 1
+            spans[-1] = (a, b)
         if not spans:
             continue
         content = " ".join(text[a:b] for a, b in spans)

@@ -13,6 +13,8 @@ from .lexicon import (BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENC
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Cues whose passive subject is still the source ("he was quoted as saying").
 PASSIVE_SOURCE = {"quote"}
+# What follows the object of "accused Y of Z", "blamed Y for Z", "rejected Y as Z".
+OBJECT_PREPS = ("of", "over", "for", "on", "as")
 STANCE_PREPS = ("for", "on", "as", "of", "about", "to", "against", "over", "with")
 # "called for Y", "spoke about Y", "railed against Y": the claim is what follows the preposition
 PREP_TOPIC = ("for", "on", "about", "against", "over", "to", "with")
@@ -222,10 +224,13 @@ def cues_in(parsed, in_quote) -> list[Cue]:
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             if obj is not None and subj is not None:
                 run = list(_subtree_run(obj))
-                if lem == "accuse":
-                    for c in tok.children:
-                        if c.dep_ == "prep" and c.lower_ in ("of", "over"):
-                            run = list(tok.doc[obj.left_edge.i:c.right_edge.i + 1])
+                # "accused Y of Z", "blamed Y for/on Z", "rejected Y as Z", "polls show Y ahead by Z":
+                # what follows the object belongs to the claim
+                hi = max([c.right_edge.i for c in tok.children if c.i > obj.i and (
+                    c.dep_ == "prep" and c.lower_ in OBJECT_PREPS or
+                    lem in EVIDENCE and c.dep_ in ("advmod", "oprd", "xcomp", "acomp", "prep"))], default=-1)
+                if hi > run[-1].i:
+                    run = list(tok.doc[obj.left_edge.i:hi + 1])
                 span = _trim(parsed, run)
                 if span:
                     out.append(Cue(tok, cue_spans, cue_text, subj, [span], "dobj", 0.4))
@@ -261,6 +266,9 @@ def _around(parsed, cue, head) -> list:
     """The spans of `head`'s clause before and after the cue's own words ("A, X said, B"); a lone
     word before the cue ("Instead, she said, B") is not part of the claim."""
     doc = cue.doc
+    lo, hi = sorted((cue.i, head.i))
+    if any("\n" in t.text for t in doc[lo:hi]):
+        return []  # the parser joined two paragraphs: the head is no clause of this cue
     before = _trim(parsed, doc[head.left_edge.i:cue.left_edge.i]) if cue.left_edge.i > head.left_edge.i else None
     after = _trim(parsed, doc[cue.right_edge.i + 1:head.right_edge.i + 1]) \
         if head.right_edge.i > cue.right_edge.i else None
