@@ -210,6 +210,9 @@ FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000)
 FACTCHECK_FETCH_CONNECT_TIMEOUT = float(os.environ.get("FACTCHECK_FETCH_CONNECT_TIMEOUT", "5"))
 FACTCHECK_FETCH_READ_TIMEOUT = float(os.environ.get("FACTCHECK_FETCH_READ_TIMEOUT", "15"))
 FACTCHECK_FETCH_MAX_REDIRECTS = env_int("FACTCHECK_FETCH_MAX_REDIRECTS", 5)
+# Wall-clock limit on a whole fetch (every hop, header and body read): the timeouts above bound
+# each socket read, not a server that trickles a byte just inside them (claims/ingestion/fetch.py).
+FACTCHECK_FETCH_DEADLINE = float(os.environ.get("FACTCHECK_FETCH_DEADLINE", "30"))
 # Tests point this at a local server; never set in production.
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Narrow exceptions to the SSRF guard (CIDRs, e.g. an internal wire-service mirror); see docs/ingestion.md.

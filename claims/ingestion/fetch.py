@@ -8,6 +8,8 @@ hop goes through the guard again. Environment proxies are deliberately not used.
 """
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -72,6 +74,60 @@ class FetchedResponse:
         return None
 
 
+class Deadline:
+    """A wall-clock limit on a whole fetch: every connection, redirect hop, header and body read.
+
+    Socket timeouts bound each read, not their sum: a server that sends one byte just inside the
+    read timeout, again and again, holds a worker for as long as it likes. So a timer shuts down
+    every socket the fetch opened when the time is up, which wakes whatever read is blocked on it
+    (header or body, plain or TLS), and the fetch then fails with the deadline as its reason.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expires = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self.expires - time.monotonic())
+
+    def attach(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def error(self, url: str) -> TransientFetchError:
+        return TransientFetchError(
+            f"{url} took longer than the {self.seconds:g}s deadline for a whole fetch (FACTCHECK_FETCH_DEADLINE)"
+        )
+
+    def check(self, url: str) -> None:
+        if self.expired or self.remaining() <= 0:
+            raise self.error(url)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing left to wake
+
+
 def fetch_url(
     url: str,
     *,
@@ -82,12 +138,31 @@ def fetch_url(
 
     `headers` adds request headers (If-None-Match / If-Modified-Since for feeds); a 304 answer is
     returned with an empty body rather than raised, because for a conditional GET it is success.
+    The whole fetch, redirects included, ends within FACTCHECK_FETCH_DEADLINE seconds.
     """
+    deadline = Deadline(settings.FACTCHECK_FETCH_DEADLINE)
+    try:
+        fetched = _fetch(url, accept=accept, headers=headers or {}, deadline=deadline)
+    except (FetchError, TransientFetchError) as exc:
+        # A read cut short by the deadline surfaces as a broken connection or a short body:
+        # name the real reason.
+        if deadline.expired:
+            raise deadline.error(url) from exc
+        raise
+    finally:
+        deadline.cancel()
+    # The deadline may have cut a body that had no length: never return half a page as a page.
+    deadline.check(url)
+    return fetched
+
+
+def _fetch(url: str, *, accept: tuple[str, ...], headers: Mapping[str, str], deadline: Deadline) -> FetchedResponse:
     current = url
     for _hop in range(settings.FACTCHECK_FETCH_MAX_REDIRECTS + 1):
+        deadline.check(url)
         target = parse_target(current)
         addresses = resolve(target)
-        pool, response = _open(target, addresses, accept=accept, extra_headers=headers or {})
+        pool, response = _open(target, addresses, accept=accept, extra_headers=headers, deadline=deadline)
         try:
             if response.status in REDIRECT_STATUSES:
                 location = (response.headers.get("location") or "").strip()
@@ -109,10 +184,13 @@ def _open(
     *,
     accept: tuple[str, ...],
     extra_headers: Mapping[str, str],
+    deadline: Deadline,
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """Send the request to the first vetted address that accepts a connection."""
+    # No single wait may outlast what is left of the deadline either.
     timeout = urllib3.Timeout(
-        connect=settings.FACTCHECK_FETCH_CONNECT_TIMEOUT, read=settings.FACTCHECK_FETCH_READ_TIMEOUT
+        connect=max(0.001, min(settings.FACTCHECK_FETCH_CONNECT_TIMEOUT, deadline.remaining())),
+        read=max(0.001, min(settings.FACTCHECK_FETCH_READ_TIMEOUT, deadline.remaining())),
     )
     request_headers = {
         "Host": target.host_header,
@@ -123,7 +201,7 @@ def _open(
     }
     last_error: Exception | None = None
     for address in addresses:
-        pool = _pool(target, address, timeout)
+        pool = _pool(target, address, timeout, deadline)
         try:
             response = pool.urlopen(
                 "GET",
@@ -160,11 +238,30 @@ def _open(
     raise TransientFetchError(f"could not connect to {target.host}: {_short(last_error)}")
 
 
-def _pool(target: Target, address: IPAddress, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
-    """A one-connection pool pinned to `address`; https still verifies the certificate of `host`."""
+def _pool(
+    target: Target, address: IPAddress, timeout: urllib3.Timeout, deadline: Deadline
+) -> urllib3.HTTPConnectionPool:
+    """A one-connection pool pinned to `address`; https still verifies the certificate of `host`.
+    Its connections hand their socket to the deadline as soon as it exists."""
     common = {"host": str(address), "port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
     if target.scheme == "http":
-        return urllib3.HTTPConnectionPool(**common)
+        pool = urllib3.HTTPConnectionPool(**common)
+    else:
+        pool = _https_pool(target, common)
+    pool.ConnectionCls = _under_deadline(pool.ConnectionCls, deadline)
+    return pool
+
+
+def _under_deadline(base: type, deadline: Deadline) -> type:
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        sock = base._new_conn(self)
+        deadline.attach(sock)
+        return sock
+
+    return type(f"Deadline{base.__name__}", (base,), {"_new_conn": _new_conn})
+
+
+def _https_pool(target: Target, common: dict) -> urllib3.HTTPSConnectionPool:
     return urllib3.HTTPSConnectionPool(
         **common,
         cert_reqs="CERT_REQUIRED",
@@ -200,10 +297,9 @@ def _read(*, url: str, final_url: str, response: urllib3.BaseHTTPResponse, accep
 def _read_capped(response: urllib3.BaseHTTPResponse, *, limit: int, final_url: str) -> bytes:
     """Read at most `limit` (decompressed) bytes, so neither a huge page nor a gzip bomb fills memory.
 
-    The read timeout applies to each socket read; the overall deadline stops a server that
-    trickles one byte at a time from holding a worker for ever.
+    The read timeout applies to each socket read; the fetch's Deadline (which shuts the socket
+    down) stops a server that trickles one byte at a time from holding a worker for ever.
     """
-    deadline = time.monotonic() + settings.FACTCHECK_FETCH_CONNECT_TIMEOUT + 2 * settings.FACTCHECK_FETCH_READ_TIMEOUT
     chunks: list[bytes] = []
     total = 0
     try:
@@ -211,8 +307,6 @@ def _read_capped(response: urllib3.BaseHTTPResponse, *, limit: int, final_url: s
             total += len(chunk)
             if total > limit:
                 raise FetchError(f"refused: the page is larger than the {limit:,}-byte limit")
-            if time.monotonic() > deadline:
-                raise TransientFetchError(f"{final_url} sent its page too slowly")
             chunks.append(chunk)
     except ReadTimeoutError as exc:
         raise TransientFetchError(
