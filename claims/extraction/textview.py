@@ -220,26 +220,18 @@ def _wrap_width(lengths: list[int]) -> int:
     return width
 
 
-# The last word of a line that ends a sentence, not an abbreviation ("U.N.", "Mr.", "Sept.").
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\.[A-Za-z])[.!?]['\"\u2019\u201d)\]]*$")
-
-
 def _soft_break(line: str, nxt: str, width: int) -> bool:
     """Is the newline between `line` and `nxt` one the wrapping put inside a paragraph? It is when
     the next line's first word would not have fitted on this line, the next line does not start
-    with an indent, and this line does not end a sentence before a capital. (A sentence end read
-    as a paragraph break costs little: the sentence ended there anyway.)"""
+    with an indent. (Reading a line that ends a sentence before a capital as a paragraph's last
+    line was tried: it split multi-paragraph quotations and cost 0.006 F1 on wrapped dev text.)"""
     if nxt[:1] in (" ", "\t"):
         return False  # an indented line opens a paragraph
     first = nxt.split(None, 1)[0] if nxt.strip() else ""
     if len(line.rstrip()) + 1 + len(first) <= width - WRAP_SLACK:
         return False
-    if SENTENCE_END_BREAKS and _SENTENCE_END.search(line.rstrip()) and first[:1] in _OPENERS:
-        return False
     return True
 
 
-SENTENCE_END_BREAKS = True
 # Wrappers differ by a character or two in what "fits"; a line this close to fitting is still full.
 WRAP_SLACK = 3
-_OPENERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ\"\u201c\u2018'(")
