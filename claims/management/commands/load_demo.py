@@ -1,39 +1,38 @@
-"""Set up the demo that `make run` serves: a superuser (never in production) and an article
-written for the project, processed in-process."""
+"""Set up the demo that `make run` serves (refused when DEBUG is off): users of each role, articles
+written for the project, and claims in every state of the workflow. The work is
+claims.services.demo.load_demo; this prints what a newcomer needs."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.models import Article
-from claims.services.articles import submit_article
-
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+from claims.services.demo import load_demo
+from claims.services.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Create the demo superuser and ingest the demo articles (refused when DEBUG is off)."
+    help = "Create the demo users and articles and walk claims through the workflow (development only)."
 
     def handle(self, *args, **options) -> None:
-        if not settings.DEBUG or not settings.FACTCHECK_DEMO:
-            raise CommandError("The demo is for development only (DEBUG and FACTCHECK_DEMO must be on).")
-        username = os.environ.get("DEMO_USERNAME", "admin")
         password = os.environ.get("DEMO_PASSWORD", "factcheck-demo")
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
+        try:
+            result = load_demo(password=password)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        for article in result.articles:
+            outlet = f" ({article.outlet.name})" if article.outlet else ""
+            self.stdout.write(f"Demo article '{article}'{outlet}: {article.status}, {article.claims.count()} claims.")
+        states = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in result.states.items() if count)
+        self.stdout.write(f"Claims: {states}.")
+        site = settings.SITE_URL
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password '{password}' for each new one):"))
+        for username, role, state in result.users:
+            self.stdout.write(f"  {username:<11} {role:<11} {state}")
+        self.stdout.write(
+            f"Home {site}/  ·  admin {site}/admin/  ·  fact checks {site}/fact-checks/  ·  API docs {site}/api/v1/docs/"
         )
-        if created:
-            user.set_password(password)
-            user.save()
-        for path in sorted(DEMO_DIR.glob("*.txt")):
-            text = path.read_text(encoding="utf-8")
-            title, _, body = text.partition("\n")
-            submission = submit_article(text=text, title=title.strip(), source=Article.Source.FILE, submitted_by=user)
-            article = Article.objects.get(pk=submission.article.pk)
-            self.stdout.write(f"Demo article '{article.title}': {article.status}, {article.claims.count()} claims.")
-        state = "created" if created else "exists (password unchanged)"
-        self.stdout.write(self.style.SUCCESS(f"Demo superuser {state}: username '{username}', password '{password}'."))
+        if result.workflow_done:
+            self.stdout.write("An alert e-mail was printed above (console mail); the daily digest waits under "
+                              "Admin → Alert deliveries.")
