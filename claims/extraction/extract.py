@@ -152,6 +152,11 @@ def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes):
         names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
         if names and len(before) <= 8:
             return None, names[-1], ":", 0.5
+        # "X took aim at Y in a string of posts: "..."": the sentence's subject speaks
+        root = before[-1].sent.root
+        subj = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.pos_ in ("PROPN", "PRON") and parsed.tstart(subj) >= parsed.tstart(before[0]):
+            return None, subj, ":", 0.45
     if after and after[0].text and after[0].text[0] in DASHES:
         names = [t for t in after[1:6] if t.pos_ == "PROPN"]
         if names:
@@ -185,7 +190,13 @@ def _after_colon_paragraph(parsed: Parsed, q: Quote, paras):
     verb = next((t for t in reversed(toks) if is_cue_verb(t)), None)
     if verb is None:
         return None
-    return verb, subject_of(verb)
+    subj = subject_of(verb)
+    if subj is None:
+        # the parser lost the subject ("the Corvel Mining Cooperative wrote," read as a compound)
+        para = [t for t in toks if t.i < verb.i]
+        subj = next((t for t in reversed(para) if t.pos_ in ("PROPN", "NOUN")
+                     and t.dep_ not in ("pobj", "dobj", "npadvmod") and "\n" not in t.text), None)
+    return verb, subj
 
 
 def _quote_is_claimable(text, q: Quote) -> bool:
@@ -318,6 +329,9 @@ def _headline_cues(parsed, paras, qs):
         rest_a, rest_b = _strip(text, colon + 1, line_end)
         if rest_b - rest_a < 15 or qs.inside(rest_a) or text[rest_a] in "\"\u201c\u2018'":
             continue
+        first_word = text[rest_a:rest_b].split(None, 1)[0]
+        if len(first_word) > 1 and first_word.isupper():
+            continue  # a market table or ticker line ("Palm Oil Index: DOWN 0.4 percent ...")
         head = parsed.tokens_in(ps, colon)
         head = [t for t in head if not t.is_space]
         if not head or len(head) > 6 or not all(t.text[:1].isupper() or t.is_punct or t.like_num or

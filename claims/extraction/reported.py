@@ -222,6 +222,10 @@ def cues_in(parsed, in_quote) -> list[Cue]:
                     break
         if not made and lem in DOBJ:
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            # evidence with a noun-phrase object speaks only through a document or data ("surveys
+            # show Y ahead", "images showed Y"), not "finding common ground"
+            if lem in EVIDENCE and lem not in SPEECH and (subj is None or subj.lemma_.lower() not in DOCUMENT_NOUNS):
+                obj = None
             if obj is not None and subj is not None:
                 run = list(_subtree_run(obj))
                 # "accused Y of Z", "blamed Y for/on Z", "rejected Y as Z", "polls show Y ahead by Z":
