@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from claims.admin.bulk import apply_each
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Outlet
+from claims.selectors.wording import claim_sentence, score_text
 from claims.services.articles import decode_upload, retry_article, submit_article
 from claims.services.errors import InvalidInput
 
@@ -51,13 +52,17 @@ class ClaimInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("excerpt", "speaker_mention", "kind", "status", "checkworthiness")
+    fields = ("statement", "kind", "status", "score")
     readonly_fields = fields
     ordering = ("content_start",)
 
     @admin.display(description="claim")
-    def excerpt(self, obj: Claim) -> str:
-        return Truncator(obj.content).chars(140)
+    def statement(self, obj: Claim) -> str:
+        return claim_sentence(obj, max_chars=160).as_html()
+
+    @admin.display(description="check-worthiness")
+    def score(self, obj: Claim) -> str:
+        return score_text(obj.checkworthiness)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -75,10 +80,17 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     actions = ("retry",)
     inlines = (ClaimInline,)
-    fields = ("title", "byline", "published_at", "url_link", "canonical_url", "outlet", "feed", "source", "status",
+
+    class Media:
+        css = {"all": ("claims/admin.css",)}
+        js = ("claims/claims_admin.js",)
+    fields = ("title", "byline", "published_at", "outlet", "url_link", "canonical_url", "feed", "source", "status_live",
               "error", "attempts", "submitted_by", "created_at", "processed_at", "duplicate_of", "text")
-    readonly_fields = ("url_link", "canonical_url", "outlet", "feed", "source", "status", "error", "attempts",
+    # Title, byline, date and outlet are editable (a pasted article's come from its header and may
+    # need a fix); the rest is the record of how it came in and was processed.
+    readonly_fields = ("url_link", "canonical_url", "feed", "source", "status_live", "error", "attempts",
                        "submitted_by", "created_at", "processed_at", "duplicate_of", "text")
+    autocomplete_fields = ("outlet",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_claims=Count("claims"))
@@ -86,6 +98,14 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj: Article) -> int:
         return obj.n_claims
+
+    @admin.display(description="status")
+    def status_live(self, obj: Article) -> str:
+        # While the article is being processed the page refreshes itself (claims_admin.js) until
+        # it is done, unless something was typed into the form.
+        active = obj.status in (Article.Status.QUEUED, Article.Status.FETCHING, Article.Status.EXTRACTING)
+        return format_html('<span id="fc-article-status" data-active="{}">{}</span>{}', "1" if active else "",
+                           obj.get_status_display(), " (this page updates itself)" if active else "")
 
     @admin.display(description="error")
     def error_excerpt(self, obj: Article) -> str:
@@ -107,6 +127,20 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(request, f"{retried} article{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
         if refused:
             self.message_user(request, "Not retried: " + "; ".join(refused[:5]), messages.WARNING)
+
+    @staticmethod
+    def _outcome(article: Article, link: str) -> tuple[int, str]:
+        """The message after submitting, saying what really happened."""
+        if article.status == Article.Status.DONE:
+            n = article.claims.count()
+            return messages.SUCCESS, format_html(
+                'Article processed: <a href="{}">{}</a>, {} claim{} found.', link, article, n, "" if n == 1 else "s")
+        if article.status == Article.Status.FAILED:
+            return messages.ERROR, format_html('Article <a href="{}">{}</a> could not be processed: {}', link, article,
+                                               article.error)
+        return messages.INFO, format_html(
+            'Article <a href="{}">{}</a> is {}: its claims appear on its page as soon as a worker has processed it '
+            "(the page updates itself).", link, article, article.get_status_display().lower())
 
     # "Add article" is the submit form.
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
@@ -146,10 +180,20 @@ class ArticleAdmin(admin.ModelAdmin):
                 form.add_error(exc.field, exc.message)
             messages.error(request, exc.message)
             return None
-        article = submission.article
+        # Read back: without a broker the article was processed as it was committed.
+        article = Article.objects.get(pk=submission.article.pk)
         link = reverse("admin:claims_article_change", args=[article.pk])
         if submission.created:
-            messages.success(request, format_html('Article submitted: <a href="{}">{}</a>. Its claims appear once it is processed.', link, article))
+            messages.add_message(request, *self._outcome(article, link))
         else:
             messages.warning(request, format_html('We already have this article: <a href="{}">{}</a>.', link, article))
         return HttpResponseRedirect(link)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    """Outlets: named by a user, by a page's domain or by a pasted article's dateline."""
+
+    list_display = ("name", "domain", "created_at")
+    search_fields = ("name", "domain")
+    ordering = ("name",)

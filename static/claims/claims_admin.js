@@ -147,9 +147,21 @@
     });
   }
 
+  function refreshWhileProcessing() {
+    // An article being processed: reload every few seconds until its status settles, unless the
+    // user has started typing (a reload would drop what they typed).
+    var status = document.getElementById("fc-article-status");
+    if (!status || !status.getAttribute("data-active")) return;
+    var form = document.getElementById("article_form");
+    var typed = false;
+    if (form) form.addEventListener("input", function () { typed = true; });
+    window.setTimeout(function () { if (!typed) window.location.reload(); }, 3000);
+  }
+
   function start() {
     keyboardTriage();
     unsavedGuard();
+    refreshWhileProcessing();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

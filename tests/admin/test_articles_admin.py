@@ -42,7 +42,58 @@ def test_pasted_text_becomes_a_queued_article(client, wf_researcher, django_capt
     article = Article.objects.get()
     assert article.status == Article.Status.QUEUED and article.submitted_by == wf_researcher
     assert article.title == "Taxes" and len(callbacks) == 1  # processing is queued on commit
-    assert any("Article submitted" in m for m in texts(response))
+    # The message tells the truth: queued, with the page updating itself.
+    assert any("is queued: its claims appear on its page" in m for m in texts(response))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_processed_article_says_how_many_claims_were_found(client, wf_researcher):
+    # Real commits, as in `make run`: without a broker the article is processed as it is committed.
+    client.force_login(wf_researcher)
+    response = client.post(ADD, {"text": '"Taxes fell by half," the minister said on Monday.', "title": "Taxes"})
+    article = Article.objects.get()
+    n = article.claims.count()
+    assert article.status == Article.Status.DONE and n >= 1
+    assert any(f"Article processed:" in m and f"{n} claim{'s' if n != 1 else ''} found." in m for m in texts(response))
+
+
+def test_an_editor_can_fix_a_pasted_articles_title_byline_date_and_outlet(client, wf_editor):
+    from claims.models import Outlet
+
+    article = make_article(text="Some text.", title="")
+    outlet = Outlet.objects.create(name="Coastline Wire")
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_article_change", args=[article.pk])).content.decode()
+    for field in ("title", "byline", "published_at_0", "outlet"):
+        assert f'name="{field}"' in page
+    response = client.post(reverse("admin:claims_article_change", args=[article.pk]), {
+        "title": "Ferry fares", "byline": "Lena Varga", "published_at_0": "2026-11-26", "published_at_1": "09:00:00",
+        "outlet": outlet.pk, "claims-TOTAL_FORMS": "0", "claims-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert (article.title, article.byline, article.outlet) == ("Ferry fares", "Lena Varga", outlet)
+
+
+def test_an_article_being_processed_marks_its_page_to_update_itself(client, wf_editor):
+    article = make_article(text="Some text.")
+    client.force_login(wf_editor)
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    assert 'id="fc-article-status" data-active=""' in client.get(url).content.decode()  # done: still
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    page = client.get(url).content.decode()
+    assert 'id="fc-article-status" data-active="1"' in page and "claims/claims_admin.js" in page
+
+
+def test_the_articles_claims_read_as_sentences_with_a_rounded_score(client, wf_editor):
+    from claims.models import Claim
+
+    article = make_article(text="Pyongyang and Moscow have denied those claims.")
+    make_claim(content="those claims", article=article, speaker_mention="Pyongyang and Moscow", cue="denied",
+               stance=Claim.Stance.DENIES, score=0.19999999999999998)
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_article_change", args=[article.pk])).content.decode()
+    assert '<em class="fc-cue fc-stance-denies" title="stance: denies">denied</em>' in page
+    assert "0.20" in page and "0.1999" not in page
 
 
 def test_a_duplicate_links_to_the_article_we_already_have(client, wf_researcher):
