@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings are production-safe by default (DEBUG off, no fallback SECRET_KEY): the development
+# targets set DEBUG=1 and a random key made once per checkout (var/dev-secret-key, never committed).
+DEV_KEY := var/dev-secret-key
+DEV_ENV = DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))"
 
 .PHONY: run test bench install migrate demo worker beat check-deploy clean
 
@@ -15,17 +19,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-migrate: install
+$(DEV_KEY):
 	mkdir -p var
-	$(PY) manage.py migrate --noinput
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install $(DEV_KEY)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py load_demo
 
 ## make run: install, migrate the embedded SQLite database, load the demo and serve the site.
 run: demo
 	@echo "Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/docs/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite and in-process tasks unless DATABASE_URL/REDIS_URL are set).
 test: install
@@ -33,14 +40,14 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make bench: benchmarks, written to docs/benchmarks.md (PostgreSQL and Redis used when set).
-bench: install
-	$(PY) bench/run.py
+bench: install $(DEV_KEY)
+	$(DEV_ENV) $(PY) bench/run.py
 
-worker: install
-	$(VENV)/bin/celery -A factcheck worker -Q extraction,default,mail -l info
+worker: install $(DEV_KEY)
+	$(DEV_ENV) $(VENV)/bin/celery -A factcheck worker -Q extraction,default,mail -l info
 
-beat: install
-	$(VENV)/bin/celery -A factcheck beat -l info
+beat: install $(DEV_KEY)
+	$(DEV_ENV) $(VENV)/bin/celery -A factcheck beat -l info
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=factcheck.example.org $(PY) manage.py check --deploy --fail-level WARNING

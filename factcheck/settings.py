@@ -1,7 +1,9 @@
 """All settings, read from the environment (12-factor): one module for dev, tests and production.
 
-DEBUG defaults on so `make run` works with no configuration; production sets DEBUG=0 and must
-then provide SECRET_KEY, which is why it is read lazily below.
+Production-safe by default: DEBUG is off unless set, and there is no fallback SECRET_KEY (a key
+everyone can read would let anyone forge the signed unsubscribe and manage links). `make run`
+and the test suite set DEBUG=1 and a random key of their own (Makefile, tests/conftest.py).
+Values are parsed strictly: a typo such as DEBUG=flase stops start-up instead of meaning "off".
 """
 from __future__ import annotations
 
@@ -14,28 +16,62 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+    return word in _TRUE
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = 0) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum}.")
+    return number
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_float(name: str, default: float, *, positive: bool = True) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number != number or number in (float("inf"), float("-inf")) or (positive and number <= 0):
+        raise ImproperlyConfigured(f"{name}={value!r} must be a finite number{' above 0' if positive else ''}.")
+    return number
+
+
+# The key the demo once fell back to: it is public (in this repository's history), so anything
+# signed with it can be forged. Refused outright, like an empty key.
+PUBLIC_DEV_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+if not SECRET_KEY.strip():
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set (a long random string; `make run` and the tests generate their own)."
+    )
+if SECRET_KEY == PUBLIC_DEV_KEY:
+    raise ImproperlyConfigured("SECRET_KEY is the publicly known development key: generate a random one.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -207,12 +243,12 @@ FACTCHECK_SPACY_MODEL = os.environ.get("FACTCHECK_SPACY_MODEL", "en_core_web_sm_
 os.environ.setdefault("FACTCHECK_SPACY_MODEL", FACTCHECK_SPACY_MODEL)
 FACTCHECK_MAX_TEXT_CHARS = env_int("FACTCHECK_MAX_TEXT_CHARS", 2_000_000)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000)
-FACTCHECK_FETCH_CONNECT_TIMEOUT = float(os.environ.get("FACTCHECK_FETCH_CONNECT_TIMEOUT", "5"))
-FACTCHECK_FETCH_READ_TIMEOUT = float(os.environ.get("FACTCHECK_FETCH_READ_TIMEOUT", "15"))
+FACTCHECK_FETCH_CONNECT_TIMEOUT = env_float("FACTCHECK_FETCH_CONNECT_TIMEOUT", 5.0)
+FACTCHECK_FETCH_READ_TIMEOUT = env_float("FACTCHECK_FETCH_READ_TIMEOUT", 15.0)
 FACTCHECK_FETCH_MAX_REDIRECTS = env_int("FACTCHECK_FETCH_MAX_REDIRECTS", 5)
 # Wall-clock limit on a whole fetch (every hop, header and body read): the timeouts above bound
 # each socket read, not a server that trickles a byte just inside them (claims/ingestion/fetch.py).
-FACTCHECK_FETCH_DEADLINE = float(os.environ.get("FACTCHECK_FETCH_DEADLINE", "30"))
+FACTCHECK_FETCH_DEADLINE = env_float("FACTCHECK_FETCH_DEADLINE", 30.0)
 # Tests point this at a local server; never set in production.
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Narrow exceptions to the SSRF guard (CIDRs, e.g. an internal wire-service mirror); see docs/ingestion.md.
@@ -228,7 +264,7 @@ FACTCHECK_PIPELINE_BATCH_CHARS = env_int("FACTCHECK_PIPELINE_BATCH_CHARS", 100_0
 FACTCHECK_EVIDENCE_MIN_SOURCES = env_int("FACTCHECK_EVIDENCE_MIN_SOURCES", 1)
 FACTCHECK_REQUIRE_INDEPENDENT_SOURCES = env_bool("FACTCHECK_REQUIRE_INDEPENDENT_SOURCES", False)
 FACTCHECK_FOUR_EYES = env_bool("FACTCHECK_FOUR_EYES", True)
-FACTCHECK_SIMILARITY_THRESHOLD = float(os.environ.get("FACTCHECK_SIMILARITY_THRESHOLD", "0.45"))
+FACTCHECK_SIMILARITY_THRESHOLD = env_float("FACTCHECK_SIMILARITY_THRESHOLD", 0.45, positive=False)
 FACTCHECK_ALERT_DEDUP_HOURS = env_int("FACTCHECK_ALERT_DEDUP_HOURS", 72)
 FACTCHECK_ALERT_MAX_ATTEMPTS = env_int("FACTCHECK_ALERT_MAX_ATTEMPTS", 30)
 FACTCHECK_ALERT_STALE_MINUTES = env_int("FACTCHECK_ALERT_STALE_MINUTES", 15)

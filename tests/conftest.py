@@ -6,6 +6,7 @@ unless FACTCHECK_REQUIRE_SERVICES=1 (set by .ci/run), where a missing service is
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,18 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-import pytest
+# The tests' own development settings, set before Django reads factcheck/settings.py (which is
+# production-safe by default: DEBUG off, no fallback key). A random key per run, inherited by the
+# worker and manage.py processes the tests start, so signed links agree across them.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(48))
+
+import django  # noqa: E402
+
+django.setup()
+
+import pytest  # noqa: E402
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
