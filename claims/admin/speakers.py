@@ -8,12 +8,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from claims.models import Speaker, SpeakerAlias
 from claims.selectors.claims import speaker_rating_counts
+from claims.selectors.speakers import is_public, likely_duplicates, speaker_claims
+from claims.selectors.wording import claim_sentence
 from claims.services import workflow
 from claims.services.errors import DomainError
 from claims.services.speakers import normalize_name
@@ -67,8 +71,8 @@ class SpeakerAdmin(admin.ModelAdmin):
     form = SpeakerForm
     inlines = (SpeakerAliasInline,)
     actions = ("merge",)
-    fields = ("name", "kind", "title", "merged_into", "claims_by_rating")
-    readonly_fields = ("merged_into", "claims_by_rating")
+    fields = ("name", "kind", "title", "merged_into", "claims_by_rating", "duplicates", "claim_list")
+    readonly_fields = ("merged_into", "claims_by_rating", "duplicates", "claim_list")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_claims=Count("claims"))
@@ -77,6 +81,60 @@ class SpeakerAdmin(admin.ModelAdmin):
     def claim_count(self, obj: Speaker) -> str:
         url = reverse("admin:claims_claim_changelist") + f"?speaker__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj.n_claims)
+
+    @admin.display(description="claims")
+    def claim_list(self, obj: Speaker) -> str:
+        """Each claim as a sentence, linked to its public fact check when published."""
+        if obj.pk is None:
+            return "—"
+        items = []
+        for claim in speaker_claims(speaker=obj):
+            if is_public(claim):
+                url = reverse("public:fact-check", kwargs={"claim_id": claim.pk})
+                state = format_html("rated <strong>{}</strong>", claim.rating.label)
+            else:
+                url = reverse("admin:claims_claim_change", args=[claim.pk])
+                state = claim.get_status_display()
+            items.append(format_html('<li><a href="{}">{}</a> · {} · {}</li>', url,
+                                     claim_sentence(claim, max_chars=160).as_html(), state, claim.article))
+        if not items:
+            return "No claims yet."
+        return format_html('<ul class="fc-speaker-claims">{}</ul>', format_html_join("", "{}", ((i,) for i in items)))
+
+    @admin.display(description="possible duplicates")
+    def duplicates(self, obj: Speaker) -> str:
+        if obj.pk is None:
+            return "—"
+        found = likely_duplicates(speaker=obj)
+        if not found:
+            return "None found."
+        rows = format_html_join("", '<li>{} ({} claim{}) · <a href="{}">Merge…</a></li>', (
+            (d.speaker.name, d.claims, "" if d.claims == 1 else "s",
+             reverse("admin:claims_speaker_merge_with", args=[obj.pk, d.speaker.pk])) for d in found))
+        return format_html('<ul class="fc-duplicates">{}</ul>', rows)
+
+    def get_urls(self):
+        own = [path("<int:object_id>/merge/<int:other_id>/", self.admin_site.admin_view(self.merge_with_view),
+                    name="claims_speaker_merge_with")]
+        return own + super().get_urls()
+
+    def merge_with_view(self, request, object_id: int, other_id: int):
+        """The merge confirmation for a likely duplicate (the same page as the bulk action)."""
+        if not request.user.has_perm("claims.change_speaker"):
+            self.message_user(request, "Only an editor can merge speakers.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:claims_speaker_change", args=[object_id]))
+        speakers = [get_object_or_404(Speaker, pk=object_id), get_object_or_404(Speaker, pk=other_id)]
+        return self._merge_page(request, speakers)
+
+    def _merge_page(self, request, speakers: list[Speaker]):
+        counts = dict(Speaker.objects.filter(pk__in=[s.pk for s in speakers]).values_list("pk").annotate(n=Count("claims")))
+        return TemplateResponse(request, "admin/claims/speaker/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": "Merge speakers",
+            "speakers": [(s, counts.get(s.pk, 0)) for s in speakers],
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="claims by rating")
     def claims_by_rating(self, obj: Speaker) -> str:
@@ -128,14 +186,7 @@ class SpeakerAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Merged {merged} speaker{'s' if merged != 1 else ''} into {target}.",
                                   messages.SUCCESS)
             return None
-        counts = dict(queryset.values_list("pk").annotate(n=Count("claims")))
-        return TemplateResponse(request, "admin/claims/speaker/merge.html", {
-            **self.admin_site.each_context(request),
-            "title": "Merge speakers",
-            "speakers": [(s, counts.get(s.pk, 0)) for s in speakers],
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        return self._merge_page(request, speakers)
 
     class Media:
         css = {"all": ("claims/admin.css",)}

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from django.db import transaction
 
 from claims.models import Article, Claim
-from claims.services.speakers import resolve_speakers
+from claims.services.speakers import one_line, resolve_speakers
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -115,7 +115,7 @@ def _new_claims(article: Article, extracted: list[Any], speakers: dict, existing
                 speaker_mention=text[speaker_start:speaker_end][:500] if speaker_start is not None else "",
                 speaker_start=speaker_start,
                 speaker_end=speaker_end,
-                speaker_title=(getattr(item, "speaker_title", "") or "")[:500],
+                speaker_title=one_line(getattr(item, "speaker_title", ""))[:500],
                 cue=(item.cue or "")[:100],
                 cue_start=cue_start,
                 cue_end=cue_end,

@@ -17,6 +17,11 @@ _SPACES = re.compile(r"\s+")
 _ARTICLES = ("the ",)
 
 
+def one_line(text: str | None) -> str:
+    """A title or description as shown: hard-wrapped copy puts line breaks inside them."""
+    return " ".join((text or "").split())
+
+
 def normalize_name(name: str) -> str:
     name = unicodedata.normalize("NFKC", name).strip().strip(".,;:'\"“”‘’").casefold()
     name = _SPACES.sub(" ", name)
@@ -138,14 +143,14 @@ def _resolve_rest(
         try:
             with transaction.atomic():
                 speaker = Speaker.objects.create(
-                    name=name.strip()[:300], normalized_name=normalized, kind=kind, title=(title or "")[:500]
+                    name=one_line(name)[:300], normalized_name=normalized, kind=kind, title=one_line(title)[:500]
                 )
         except IntegrityError:
             speaker = Speaker.objects.get(normalized_name=normalized)
     # Merged speakers forward to the survivor.
     while speaker.merged_into_id:
         speaker = speaker.merged_into
-    if title and not speaker.title:
-        speaker.title = title[:500]
+    if one_line(title) and not speaker.title:
+        speaker.title = one_line(title)[:500]
         speaker.save(update_fields=["title", "updated_at"])
     return speaker

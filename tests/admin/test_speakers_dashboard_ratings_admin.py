@@ -103,3 +103,64 @@ def test_an_editor_cannot_retire_a_label(client, wf_editor):
                            {"action": "retire", "_selected_action": [label.pk]}, follow=True)
     assert "Only an administrator can retire rating labels." in texts(response)
     assert not Rating.objects.get(pk=label.pk).retired
+
+
+# --- the speaker page as a record (issue 16 §9) -------------------------------------------------------
+
+
+def test_the_speaker_page_lists_the_claims_each_linked_to_its_fact_check(client, wf_editor, ready_for_review, speaker):
+    checked = published(ready_for_review, by=wf_editor)
+    pending = make_claim(speaker=speaker, content="Exports doubled last year.")
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_speaker_change", args=[speaker.pk])).content.decode()
+    assert f'href="{reverse("public:fact-check", kwargs={"claim_id": checked.pk})}"' in page
+    assert f'href="{reverse("admin:claims_claim_change", args=[pending.pk])}"' in page
+    assert "rated <strong>False</strong>" in page and "Exports doubled last year." in page
+
+
+@pytest.mark.parametrize(("short", "long"), [("Yang", "Yang Moo-jin"), ("Rinna", "Anthony Rinna")])
+def test_a_shorter_form_of_a_name_is_offered_for_merging(client, wf_editor, short, long):
+    from claims.selectors.speakers import likely_duplicates
+    from claims.services.speakers import normalize_name
+
+    full = Speaker.objects.create(name=long, normalized_name=normalize_name(long))
+    brief = Speaker.objects.create(name=short, normalized_name=normalize_name(short))
+    Speaker.objects.create(name="Kim Yong-su", normalized_name="kim yong-su")  # shares no end of the name
+    assert [d.speaker for d in likely_duplicates(speaker=full)] == [brief]
+    assert [d.speaker for d in likely_duplicates(speaker=brief)] == [full]
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_speaker_change", args=[full.pk])).content.decode()
+    merge = reverse("admin:claims_speaker_merge_with", args=[full.pk, brief.pk])
+    assert f'href="{merge}"' in page
+    confirm = client.get(merge).content.decode()
+    assert "Choose the speaker that stays" in confirm and f'action="{SPEAKERS}"' in confirm
+    response = client.post(SPEAKERS, {"action": "merge", "_selected_action": [full.pk, brief.pk], "target": full.pk},
+                           follow=True)
+    assert f"Merged 1 speaker into {long}." in texts(response)
+
+
+def test_a_researcher_cannot_open_the_merge_page(client, wf_researcher, speaker):
+    other = Speaker.objects.create(name="Doe", normalized_name="doe")
+    client.force_login(wf_researcher)
+    response = client.get(reverse("admin:claims_speaker_merge_with", args=[speaker.pk, other.pk]), follow=True)
+    assert any("Only an editor can merge speakers." in m for m in texts(response))
+
+
+def test_a_speaker_title_from_hard_wrapped_copy_keeps_no_line_break(db):
+    from claims.services.speakers import resolve_speaker
+
+    speaker = resolve_speaker(name="Ruth Okafor", kind="person", title="the chief executive of Alder\nFerries")
+    assert speaker.title == "the chief executive of Alder Ferries"
+
+
+def test_a_claims_speaker_title_keeps_no_line_break(db):
+    from claims.extraction import ExtractedClaim
+    from claims.models import Article
+    from claims.services.claims import store_claims
+
+    text = '"Fares follow fuel," said Ruth Okafor, the chief executive of Alder\nFerries.'
+    article = Article.objects.create(text=text, fingerprint="okafor")
+    item = ExtractedClaim(kind="direct", content="Fares follow fuel,", content_spans=[(1, 19)], speaker="Ruth Okafor",
+                          speaker_spans=[(27, 38)], speaker_title="the chief executive of Alder\nFerries")
+    [claim] = store_claims(article=article, extracted=[item])
+    assert claim.speaker_title == "the chief executive of Alder Ferries"
