@@ -208,9 +208,10 @@ def _top(text, lines, body, out: Furniture) -> None:
     words = s.split()
     if len(words) > HEADLINE_WORDS or len(words) < 2:
         return
-    out.soft_title = s
     caps = [w for w in words if w[:1].isalpha() and len(w) > 3]
-    title_case = caps and sum(1 for w in caps if w[:1].isupper()) >= 0.8 * len(caps)
+    title_case = bool(caps) and sum(1 for w in caps if w[:1].isupper()) >= 0.8 * len(caps)
+    if title_case or not s.endswith((".", "?", "!")):
+        out.soft_title = s  # set as a headline: the article's title
     if title_case and not s.endswith((".", "?", "!")):
         out.title_lines = [k]
         out.roles[k] = "headline"

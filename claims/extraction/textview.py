@@ -180,7 +180,7 @@ def _reflow(s: str, lines: list[tuple[int, int]], found: Furniture) -> list[tupl
         joined = None if hard else _hyphen_join(s, a, line, na, nxt)
         if joined is not None:
             edits.append(joined)
-        elif not hard and width and _soft_break(line, nxt, width):
+        elif not hard and (width and _soft_break(line, nxt, width) or _runs_on(line, nxt)):
             edits.append((b, b + 1, " "))
         elif hard or width or not blank_lines:
             edits.append((b, b + 1, "\n\n"))  # a paragraph break marked by one newline
@@ -218,6 +218,13 @@ def _wrap_width(lengths: list[int]) -> int:
     if filled < MIN_FILLED_SHARE * len(lengths):
         return 0
     return width
+
+
+def _runs_on(line: str, nxt: str) -> bool:
+    """A sentence that plainly runs on over a line break, whatever the text's width: the line ends
+    with a letter or a comma and the next begins with a small letter."""
+    end = line.rstrip()[-1:]
+    return (end.isalpha() or end == ",") and nxt[:1].islower()
 
 
 def _soft_break(line: str, nxt: str, width: int) -> bool:

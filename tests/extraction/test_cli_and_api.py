@@ -48,7 +48,7 @@ def test_a_plain_text_file_is_one_document_named_after_the_file_with_offsets_as_
     c = json.loads(r.stdout.decode().splitlines()[0])
     assert c["doc_id"] == "note.txt"
     a, b = c["content_spans"][0]
-    assert text[a:b] == c["content"] == "The bridge is closed,"
+    assert text[a:b] == c["content"] == "The bridge is closed"
 
 
 def test_the_claim_dataclass_serialises_to_the_contract_dict():

@@ -21,7 +21,7 @@ def test_it_finds_a_quotation_in_every_quote_style(open_, close):
     text = f"{open_}The bridge will reopen in the spring,{close} said Mayor Lena Ortiz."
     c = one(text)
     assert c.kind == "direct"
-    assert c.content == "The bridge will reopen in the spring,"
+    assert c.content == "The bridge will reopen in the spring"
     assert c.speaker == "Lena Ortiz"
     assert c.cue == "said"
 
