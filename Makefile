@@ -4,10 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and ClaimReview follow the address the site is served on (make run PORT=8001).
+SITE_URL ?= http://$(HOST):$(PORT)
 # The settings are production-safe by default (DEBUG off, no fallback SECRET_KEY): the development
 # targets set DEBUG=1 and a random key made once per checkout (var/dev-secret-key, never committed).
 DEV_KEY := var/dev-secret-key
-DEV_ENV = DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))"
+DEV_ENV = DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))" SITE_URL="$(SITE_URL)"
 
 .PHONY: run test bench install migrate demo worker beat check-deploy clean
 
@@ -50,7 +52,7 @@ beat: install $(DEV_KEY)
 	$(DEV_ENV) $(VENV)/bin/celery -A factcheck beat -l info
 
 check-deploy: install
-	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=factcheck.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=factcheck.example.org SITE_URL=https://factcheck.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

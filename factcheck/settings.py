@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,19 @@ def env_float(name: str, default: float, *, positive: bool = True) -> float:
     return number
 
 
+def env_site_url(name: str, *, default: str) -> str:
+    """An http(s) origin with a host and no path, without its trailing slash; "" when unset and no default."""
+    value = (os.environ.get(name) or "").strip() or default
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be an http(s) address with a host and no path, e.g. https://factcheck.example.org."
+        )
+    return value.rstrip("/")
+
+
 # The key the demo once fell back to: it is public (in this repository's history), so anything
 # signed with it can be forged. Refused outright, like an empty key.
 PUBLIC_DEV_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
@@ -75,7 +89,10 @@ if SECRET_KEY == PUBLIC_DEV_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails and ClaimReview. Development defaults to the address `make run` serves
+# (the Makefile passes its HOST and PORT); production must name it: `check --deploy` fails without
+# it (claims/checks.py), since a wrong host would be in every e-mail and search result.
+SITE_URL = env_site_url("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -134,7 +134,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.display(description="filters")
     def filters(self, obj: Subscription) -> str:
         parts = [s.name for s in obj.speakers.all()] + [o.name for o in obj.outlets.all()]
-        parts += [f"'{k}'" for k in obj.keywords or []] + list(obj.kinds or [])
+        # Keywords as words in quotation marks, kinds by their labels: nothing that reads like Python.
+        kinds = dict(Claim.Kind.choices)
+        parts += [f"“{k}”" for k in obj.keywords or []] + [str(kinds.get(k, k)) for k in obj.kinds or []]
         if obj.min_checkworthiness:
             parts.append(f"score ≥ {obj.min_checkworthiness:.2f}")
         if obj.repeats_rated_claim:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Speaker
@@ -47,8 +48,10 @@ def build_claimreview(claim: Claim) -> dict:
     rating = claim.rating
     scale = rating.scale
     item: dict[str, Any] = {"@type": "Claim", "author": _author(claim)}
-    claim_date = article.published_at or claim.created_at
-    item["datePublished"] = claim_date.date().isoformat()
+    # When the claim was made public: the quoting article's date. Left out when unknown; the date
+    # we detected it is not when it was said.
+    if article.published_at is not None:
+        item["datePublished"] = timezone.localtime(article.published_at).date().isoformat()
     source_url = article.canonical_url or article.url
     if source_url:
         appearance: dict[str, Any] = {"@type": "CreativeWork", "url": source_url}

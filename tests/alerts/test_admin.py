@@ -113,3 +113,16 @@ def test_nobody_retries_or_sees_someone_elses_deliveries(client, other_subscribe
     assert response.status_code == 200
     delivery.refresh_from_db()
     assert delivery.status == "failed"
+
+
+@pytest.mark.django_db
+def test_the_subscription_list_shows_keywords_and_kinds_as_words(client):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username="kw-editor", password="pw", is_staff=True, email="kw@example.org")
+    user.groups.add(Group.objects.get(name="Editor"))
+    create_subscription(owner=user, name="Words", keywords=["harbour bridge", "ferry"], kinds=["direct"])
+    client.force_login(user)
+    page = client.get("/admin/claims/subscription/").content.decode()
+    assert "“harbour bridge”, “ferry”, Direct quote" in page
+    assert "[" not in page.split("field-filters")[1].split("</td>")[0]

@@ -84,3 +84,9 @@ def test_the_demo_is_refused_when_debug_is_off(settings, db):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="development only"):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_shows_a_similar_earlier_claim_on_sqlite_too(demo):
+    from claims.selectors.claims import similar_claims
+
+    assert any(similar_claims(claim=claim) for claim in Claim.objects.all())

@@ -109,3 +109,10 @@ def test_the_list_shows_published_fact_checks_only(client, fact_check, django_as
         page = client.get(reverse("public:fact-check-list")).content.decode()
     assert "Unemployment fell by half" in page and page.count("Another claim.") == 5
     assert "An unpublished claim about buses." not in page
+
+
+def test_claimreview_leaves_out_the_claims_date_when_the_article_has_none(client, fact_check):
+    # Never the detection date: that is when we found it, not when it was said.
+    Article.objects.filter(pk=fact_check.article_id).update(published_at=None)
+    item = json_ld(client.get(page_url(fact_check)).content.decode())["itemReviewed"]
+    assert "datePublished" not in item
