@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "claims",
 ]
 
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -158,6 +161,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out user name or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force lockout (admin login and API tokens): AXES_FAILURE_LIMIT failures per user name or per
+# address lock it for AXES_COOLOFF_MINUTES, doubling with each further run of failures (up to a
+# day). Staff see lockouts under Admin -> Axes; `manage.py axes_reset_username NAME` or
+# `axes_reset_ip ADDRESS` unlocks (docs/security.md).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = "factcheck.security.lockout_cooloff"
+AXES_LOCKOUT_PARAMETERS = "factcheck.security.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "factcheck.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many reverse proxies in front of the app append to X-Forwarded-For: 0 (default) trusts none,
+# so a client cannot pick its own address for throttling or lockout (factcheck/security.py).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -320,6 +343,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles identify an anonymous client by its address: trust X-Forwarded-For only from this
+    # many proxies (None, DRF's default, would take the whole header as the client wrote it).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 # How long a resolved API token (with its user and permissions) is cached; 0 disables the cache.
 # Revocation and access changes take effect at once (claims/services/tokens.py); this bounds only

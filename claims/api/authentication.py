@@ -1,13 +1,21 @@
 """`Authorization: Token <key>` (or `Bearer <key>`) against hashed ApiToken rows."""
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, status
 from rest_framework.request import Request
 
 from claims.services.tokens import resolve_api_token
 
 KEYWORDS = {"token", "bearer"}
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many failed sign-in attempts from this address; try again later or ask an administrator."
+    default_code = "locked_out"
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -27,6 +35,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         # The user comes back with its permissions loaded (from the token cache when it can).
         token = resolve_api_token(key=key)
         if token is None:
+            # Wrong tokens count towards the same lockout as wrong passwords (django-axes, per
+            # address): guessing keys is brute force too, and a locked address hears only 429.
+            # A valid key costs nothing extra (keys are 256-bit random: it was not guessed).
+            django_request = request._request
+            user_login_failed.send(sender=type(self), credentials={}, request=django_request)
+            if AxesProxyHandler.is_locked(django_request, {}):
+                # Answered here in the API's one error shape; axes' middleware would swap in its HTML page.
+                django_request.axes_locked_out = False
+                raise LockedOut()
             # One message for unknown, revoked and expired keys: no oracle for key guessing.
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         return token.user, token
