@@ -212,9 +212,13 @@ def _top(text, lines, body, out: Furniture) -> None:
     title_case = bool(caps) and sum(1 for w in caps if w[:1].isupper()) >= 0.8 * len(caps)
     if title_case or not s.endswith((".", "?", "!")):
         out.soft_title = s  # set as a headline: the article's title
-    if title_case and not s.endswith((".", "?", "!")):
+    said = _NAME_COLON.match(s)  # "Lynch: No outside influence on the probe" attributes a claim
+    if title_case and not s.endswith((".", "?", "!")) and not said:
         out.title_lines = [k]
         out.roles[k] = "headline"
+
+
+_NAME_COLON = re.compile(r"^(?:\S+\s+){0,5}\S+:\s")
 
 
 def _short(s: str, text, lines, body) -> bool:

@@ -19,6 +19,7 @@ CONSTRUCTIONS = {
     "seem": "seeming: an assertion with no named source (X seemed to Y)",
     "addressee": "its object is the addressee, not the claim (told reporters)",
     "say_object": "a verb of saying whose direct object is what was said (half said so)",
+    "regard": "with an object and an 'as' phrase, a view of the subject (X sees Y as Z)",
     "claim_noun": "a noun that carries an attributed claim (allegations that Y, his decision to Y)",
 }
 
@@ -109,6 +110,8 @@ ADDRESSEE = _GROUPS["addressee"]
 CLAIM_NOUNS = _GROUPS["claim_noun"]
 # Verbs of saying whose direct object is what was said ("half said so", "X says the plan is dead").
 SAY_OBJECT = _GROUPS["say_object"]
+# Verbs of regarding: "X sees Y as Z", "X views Y as Z".
+REGARD = _GROUPS["regard"]
 
 # Documents and data that speak for someone: "a statement saying Y" is the words of whoever issued
 # it; "a study found Y", "polls show Y" stay sources of their own kind.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import (BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
+from .lexicon import (REGARD, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
                       STANCE, XCOMP)
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -174,7 +174,7 @@ def cues_in(parsed, in_quote) -> list[Cue]:
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
             continue
         if lem not in CLAUSE and lem not in XCOMP and lem not in DOBJ and lem not in SPEECH \
-                and lem not in STANCE:
+                and lem not in STANCE and lem not in REGARD:
             continue
         if in_quote(parsed.tstart(tok)):
             continue
@@ -239,10 +239,24 @@ def cues_in(parsed, in_quote) -> list[Cue]:
                 if span:
                     out.append(Cue(tok, cue_spans, cue_text, subj, [span], "dobj", 0.4))
                     made = True
+        if not made and lem in REGARD and subj is not None:
+            # "he sees Cruz as a uniter", "voters see Clinton as the stronger candidate"
+            obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+            as_ = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
+            if obj is None and as_ is not None:
+                as_obj = next((g for g in as_.children if g.dep_ == "pobj"), None)
+                obj = next((g for g in (as_obj.children if as_obj is not None else []) if g.dep_ == "dobj"), None)
+            if obj is not None and as_ is not None:
+                span = _trim(parsed, tok.doc[obj.left_edge.i:as_.right_edge.i + 1])
+                if span:
+                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "regard", 0.4))
+                    made = True
         if not made and lem in STANCE and subj is not None:
             parts = [c for c in tok.children if c.i > tok.i and (
                 c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative") or
-                c.dep_ == "prep" and c.lower_ in STANCE_PREPS)]
+                c.dep_ == "prep" and c.lower_ in STANCE_PREPS or
+                # "calling for the United States to step up ...": a for-to clause
+                c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children))]
             if parts and not (len(parts) == 1 and parts[0].dep_ == "dative"):
                 lo = min(p.left_edge.i for p in parts)
                 hi = max(p.right_edge.i for p in parts)
