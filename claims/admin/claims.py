@@ -26,6 +26,7 @@ from claims.admin.bulk import apply_each
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
 from claims.selectors.wording import claim_sentence, score_text
+from claims.selectors.wording import rating_badge as wording_badge
 from claims.services import workflow
 from claims.services.errors import DomainError
 
@@ -40,7 +41,7 @@ RATED_TARGETS = {S.IN_REVIEW, S.PUBLISHED, S.CORRECTED}
 def rating_badge(rating: Rating | None) -> str:
     if rating is None:
         return "—"
-    return format_html('<span class="fc-rating" style="background:{}">{}</span>', rating.colour, rating.label)
+    return wording_badge(rating.label, rating.colour, rating.definition)
 
 
 class ScoreFilter(admin.SimpleListFilter):
@@ -56,6 +57,19 @@ class ScoreFilter(admin.SimpleListFilter):
         if band is None:
             return queryset
         return queryset.filter(checkworthiness__gte=band[0], checkworthiness__lt=band[1])
+
+
+class QuestionFilter(admin.SimpleListFilter):
+    title = "questions"
+    parameter_name = "question"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Questions only"), ("no", "Not questions")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_question=self.value() == "yes")
+        return queryset
 
 
 def _titled(title: str) -> type[DateFieldListFilter]:
@@ -117,6 +131,14 @@ class EvidenceInline(admin.StackedInline):
         formset.request_user = request.user
         return formset
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "accessed_at" and hasattr(field.widget, "widgets"):
+            # The split date and time boxes share one <label>: each gets a name of its own.
+            for widget, part in zip(field.widget.widgets, ("date", "time")):
+                widget.attrs["aria-label"] = f"Accessed at: {part}"
+        return field
+
     def get_extra(self, request, obj=None, **kwargs) -> int:
         return 1 if obj is not None and self._may_edit(request, obj) else 0
 
@@ -149,6 +171,8 @@ class NoteInline(admin.TabularInline):
     fields = ("body", "author", "created_at")
     readonly_fields = ("author", "created_at")
     can_delete = False
+    # A table row has no <label> for its box: the box names itself.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "aria-label": "New note"})}}
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -177,14 +201,14 @@ class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     # The claim reads as a sentence (speaker, cue, content), so a denial never looks like an assertion.
-    list_display = ("statement", "article_cell", "kind", "status", "rating_label", "assignee", "score")
+    list_display = ("statement", "article_cell", "kind_short", "status", "rating_label", "assignee", "score")
     list_display_links = ("statement",)
     list_select_related = ("speaker", "article", "article__outlet", "rating", "assignee")
     list_filter = (
         "status",
         "kind",
         "stance",
-        "is_question",
+        QuestionFilter,
         ("rating", RelatedOnlyFieldListFilter),
         ("assignee", RelatedOnlyFieldListFilter),
         ("article__outlet", RelatedOnlyFieldListFilter),
@@ -219,6 +243,12 @@ class ClaimAdmin(admin.ModelAdmin):
     def statement(self, obj: Claim) -> str:
         return claim_sentence(obj, max_chars=160).as_html()
 
+    @admin.display(description="kind", ordering="kind")
+    def kind_short(self, obj: Claim) -> str:
+        # Short words keep the list readable at 1280 px; the claim page gives the full label.
+        return {Claim.Kind.DIRECT: "quote", Claim.Kind.PARTIAL: "partial quote", Claim.Kind.INDIRECT: "reported"}.get(
+            obj.kind, obj.kind)
+
     @admin.display(description="article", ordering="article__published_at")
     def article_cell(self, obj: Claim) -> str:
         article = obj.article
@@ -233,7 +263,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def rating_label(self, obj: Claim) -> str:
         return rating_badge(obj.rating)
 
-    @admin.display(description="check-worthiness", ordering="checkworthiness")
+    @admin.display(description="score", ordering="checkworthiness")
     def score(self, obj: Claim) -> str:
         return score_text(obj.checkworthiness)
 
@@ -486,4 +516,4 @@ class ClaimAdmin(admin.ModelAdmin):
         css = {"all": ("claims/admin.css",)}
         # Static files only (the CSP allows no inline script): keyboard triage on the list, and
         # on the claim page a guard that keeps unsaved evidence and notes from being lost.
-        js = ("claims/claims_admin.js",)
+        js = ("claims/colours.js", "claims/claims_admin.js")

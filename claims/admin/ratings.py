@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from claims.selectors.wording import rating_badge
 from claims.models import Rating, RatingScale
 from claims.services import workflow
 from claims.services.errors import DomainError
@@ -37,7 +38,7 @@ class RatingAdmin(admin.ModelAdmin):
 
     @admin.display(description="label", ordering="label")
     def badge(self, obj: Rating) -> str:
-        return format_html('<span class="fc-rating" style="background:{}">{}</span>', obj.colour, obj.label)
+        return rating_badge(obj.label, obj.colour, obj.definition)
 
     def get_readonly_fields(self, request, obj=None):
         # Changing a used label's wording or value would rewrite published fact checks.
@@ -62,3 +63,4 @@ class RatingAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("claims/admin.css",)}
+        js = ("claims/colours.js",)

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from claims.models import Speaker, SpeakerAlias
 from claims.selectors.claims import speaker_rating_counts
 from claims.selectors.speakers import is_public, likely_duplicates, speaker_claims
-from claims.selectors.wording import claim_sentence
+from claims.selectors.wording import claim_sentence, rating_badge
 from claims.services import workflow
 from claims.services.errors import DomainError
 from claims.services.speakers import normalize_name
@@ -145,8 +145,7 @@ class SpeakerAdmin(admin.ModelAdmin):
             return "No claims yet."
         url = reverse("admin:claims_claim_changelist") + f"?speaker__id__exact={obj.pk}"
         items = format_html_join(
-            "", '<li><span class="fc-rating" style="background:{}">{}</span> {}</li>',
-            ((row.colour, row.label, row.count) for row in rows),
+            "", "<li>{} {}</li>", ((rating_badge(row.label, row.colour), row.count) for row in rows),
         )
         return format_html('<ul class="fc-rating-counts">{}</ul><a href="{}">See all claims</a>', items, url)
 
@@ -190,3 +189,4 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("claims/admin.css",)}
+        js = ("claims/colours.js",)

@@ -6,6 +6,7 @@ claim through `claim_sentence`, so a denial reads as a denial everywhere ("Pyong
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html
@@ -93,6 +94,33 @@ def claim_sentence(claim: Claim, *, max_chars: int | None = None) -> ClaimSenten
         is_question=claim.is_question,
         quoted=claim.kind in QUOTED_KINDS,
     )
+
+
+def _luminance(colour: str) -> float | None:
+    match = re.fullmatch(r"#?([0-9a-fA-F]{6})", (colour or "").strip())
+    if match is None:
+        return None
+    channels = [int(match.group(1)[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def ink_for(colour: str) -> str:
+    """White or near-black text, whichever contrasts more with a rating's colour (WCAG): a
+    label on yellow or orange must stay readable."""
+    luminance = _luminance(colour)
+    if luminance is None:
+        return "#ffffff"
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / (0.0103 + 0.05)  # #1a1a1a
+    return "#ffffff" if on_white >= on_black else "#1a1a1a"
+
+
+def rating_badge(label: str, colour: str, definition: str = "") -> SafeString:
+    """A rating label in its colour. The colour travels in data attributes and static/claims/colours.js
+    paints it (a strict Content-Security-Policy refuses inline style attributes)."""
+    return format_html('<span class="fc-rating" data-colour="{}" data-ink="{}" title="{}">{}</span>',
+                       colour, ink_for(colour), definition, label)
 
 
 def rounded_score(value: float | None) -> float | None:

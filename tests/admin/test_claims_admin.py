@@ -316,9 +316,12 @@ def test_a_question_is_marked_as_a_question_in_the_list(client, wf_editor):
     client.force_login(wf_editor)
     make_claim(content="Will the bridge be finished by 2029?", cue="asked", stance=Claim.Stance.ASKS,
                is_question=True, speaker_mention="A reporter")
+    make_claim(content="The bridge will open in 2029.", speaker_mention="The mayor", cue="said")
     page = client.get(LIST).content.decode()
     assert '<em class="fc-cue fc-stance-asks" title="stance: asks">asked</em>' in page
     assert '<span class="fc-question">question</span>' in page
+    page = client.get(LIST, {"question": "yes"}).content.decode()
+    assert "Will the bridge be finished by 2029?" in page and "The bridge will open in 2029." not in page
 
 
 def test_the_list_filters_by_stance(client, wf_editor):
@@ -401,3 +404,21 @@ def test_the_claim_page_loads_its_script_from_a_static_file_only(client, wf_edit
     assert "claims/claims_admin.js" in page
     panels = page.split('id="fc-context"')[1].split('id="fc-timeline"')[0]
     assert "<script" not in panels
+
+
+@pytest.mark.parametrize(("colour", "ink"), [("#c62828", "#ffffff"), ("#d4a017", "#1a1a1a"), ("#e07b1a", "#1a1a1a"),
+                                             ("#1a7f37", "#ffffff"), ("not a colour", "#ffffff")])
+def test_a_rating_label_is_written_in_the_more_readable_ink_for_its_colour(colour, ink):
+    from claims.selectors.wording import ink_for
+
+    assert ink_for(colour) == ink
+
+
+def test_the_claim_screens_carry_no_inline_style_or_script_for_a_strict_csp(client, wf_editor, ready_for_review):
+    # Rating colours travel in data attributes and static/claims/colours.js paints them.
+    client.force_login(wf_editor)
+    for url in (LIST, change_url(ready_for_review), reverse("admin:claims_dashboard"),
+                reverse("admin:claims_speaker_change", args=[ready_for_review.speaker_id])):
+        page = client.get(url).content.decode()
+        assert 'style="' not in page, url
+        assert "<script>" not in page and "onclick=" not in page, url
