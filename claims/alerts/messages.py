@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from claims.alerts import conf
 from claims.alerts.tokens import make_token
 from claims.models import AlertDelivery, Article, Claim, Subscription
+from claims.services.articles import one_line
 from claims.selectors.wording import ClaimSentence, claim_sentence, score_text
 
 MACHINE_NOTICE = (
@@ -74,7 +75,8 @@ def _groups(deliveries: Sequence[AlertDelivery]) -> list[Group]:
         if group is None:
             group = groups[article.pk] = Group(
                 article=article,
-                title=article.title or article.url or f"Article {article.pk}",
+                # One line even for rows stored before titles were cleaned on input (finding 10).
+                title=one_line(article.title) or article.url or f"Article {article.pk}",
                 outlet=article.outlet.name if article.outlet else "",
                 url=article_url(article),
             )

@@ -2,12 +2,9 @@
 decide whether a request may reach a view action at all."""
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-# The groups that run the newsroom's configuration (feeds); is_staff counts too.
-EDITORIAL_GROUPS = ("Editor", "Admin")
 # Any of these lets a user ask for a workflow transition; the workflow service decides which.
 WORKFLOW_PERMS = (
     "claims.triage_claim",
@@ -16,26 +13,6 @@ WORKFLOW_PERMS = (
     "claims.publish_claim",
     "claims.correct_claim",
 )
-
-
-def is_editorial_staff(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    # Cached on the user object: one query per request, however many checks a view makes.
-    cached = getattr(user, "_editorial_staff", None)
-    if cached is None:
-        cached = user.groups.filter(name__in=EDITORIAL_GROUPS).exists()
-        user._editorial_staff = cached
-    return cached
-
-
-class IsEditorialStaff(BasePermission):
-    message = "Only staff, editors and admins may use this endpoint."
-
-    def has_permission(self, request: Request, view) -> bool:
-        return is_editorial_staff(request.user)
 
 
 class ActionPermissions(BasePermission):

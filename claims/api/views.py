@@ -18,7 +18,7 @@ from rest_framework.serializers import ValidationError
 from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter, ClaimOrdering, FilterBackend
 from claims.api.pagination import KeysetPagination
-from claims.api.permissions import WORKFLOW_PERMS, ActionPermissions, IsEditorialStaff
+from claims.api.permissions import WORKFLOW_PERMS, ActionPermissions
 from claims.models import Claim, Rating, Subscription
 from claims.selectors import api as selectors
 from claims.services import alerts
@@ -320,7 +320,8 @@ class OutletViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 )
 class FeedViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.FeedSerializer
-    permission_classes = [ActionPermissions, IsEditorialStaff]
+    # The same permission the admin's feed pages ask for (Editors and Admins hold it).
+    action_perms = {"list": ("claims.view_feed",), "retrieve": ("claims.view_feed",)}
     pagination_class = type("FeedPagination", (KeysetPagination,), {"default_ordering": "created_at"})
 
     def get_queryset(self):

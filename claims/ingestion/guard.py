@@ -9,6 +9,7 @@ addresses (see fetch.py), so a second DNS answer cannot swap in a private one (D
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .errors import FetchError, TransientFetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Well-known NAT64 prefix: a DNS64 resolver maps every IPv4-only host into it, so judge the
@@ -162,8 +164,12 @@ def resolve(target: Target) -> list[IPAddress]:
         reason = address_refusal(ip)
         if reason and not allowed_by_settings(ip):
             if target.ip_literal is not None:
+                # The person typed this address: naming its kind tells them nothing new.
                 raise FetchError(f"refused: {ip} is {reason}")
-            raise FetchError(f"refused: {target.host} resolves to {ip}, which is {reason}")
+            # What an internal name resolves to is a map of the network behind us: the log gets
+            # it, the person who submitted the URL gets only the verdict.
+            logger.warning("SSRF guard refused %s: it resolves to %s, %s", target.host, ip, reason)
+            raise FetchError(f"refused: {target.host} is not a public address")
     return addresses
 
 

@@ -118,7 +118,11 @@ def _canonical_url(markup: str, *, base_url: str) -> str:
     except (ValueError, lxml.etree.ParserError):
         return ""
     for href in tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"):
-        absolute = urljoin(base_url, str(href).strip())
-        if urlsplit(absolute).scheme in {"http", "https"} and len(absolute) <= 2048:
+        try:
+            absolute = urljoin(base_url, str(href).strip())
+            usable = urlsplit(absolute).scheme in {"http", "https"} and bool(urlsplit(absolute).hostname)
+        except ValueError:  # a malformed link ("http://[::1/") is no canonical URL
+            continue
+        if usable and len(absolute) <= 2048:
             return absolute
     return ""

@@ -5,11 +5,13 @@ ratingValue (1 = worst, 6 = best)."""
 from django.db import migrations
 
 VIEW = ["view_article", "view_claim", "view_speaker", "view_outlet", "view_rating", "view_ratingscale",
-        "view_evidence", "view_claimtransition", "view_feed"]
+        "view_evidence", "view_claimtransition"]
 RESEARCH = ["triage_claim", "research_claim", "add_evidence", "change_evidence", "add_note", "view_note",
             "add_article", "change_claim"]
+# Feeds are the newsroom's configuration (their URLs and errors included): Editors and Admins only,
+# in the admin and the API alike (migration 0011 takes view_feed from Readers and Researchers).
 EDIT = ["assign_claim", "publish_claim", "correct_claim", "change_speaker", "change_article", "delete_evidence",
-        "add_feed", "change_feed", "add_outlet", "change_outlet"]
+        "view_feed", "add_feed", "change_feed", "add_outlet", "change_outlet"]
 GROUPS = {
     "Reader": VIEW,
     "Researcher": VIEW + RESEARCH,

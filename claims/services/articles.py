@@ -84,13 +84,26 @@ def normalize_url(url: str) -> str:
         raise InvalidInput("The URL is empty.", field="url")
     if len(url) > 2048:
         raise InvalidInput("The URL is longer than 2,048 characters.", field="url")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        # Both parse lazily and raise on a bad bracketed host or port ("http://[::1/", ":99999").
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise InvalidInput(f"The URL is malformed ({exc}).", field="url") from None
     if parts.scheme.lower() not in {"http", "https"}:
         raise InvalidInput(f"Only http and https URLs can be fetched, not '{parts.scheme or 'none'}'.", field="url")
-    if not parts.hostname:
+    if not host:
         raise InvalidInput("The URL has no host.", field="url")
     # Fragments never reach the server: two URLs that differ only by one are one article.
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def one_line(value: str | None, *, limit: int = 500) -> str:
+    """A title or byline as one line: line breaks, tabs and other control characters and line or
+    paragraph separators become single spaces. They came from pages and feeds we do not control, and in the text part
+    of an alert e-mail a line break in a title reads as a line of its own (a spoofed "Bcc:")."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value or "")
+    return " ".join(text.split())[:limit]
 
 
 def outlet_for_url(url: str) -> Outlet | None:
@@ -153,8 +166,8 @@ def submit_article(
     article = Article(
         url=url,
         canonical_url=canonical_url,
-        title=(title or "").strip()[:500],
-        byline=(byline or "").strip()[:500],
+        title=one_line(title),
+        byline=one_line(byline),
         published_at=published_at,
         text=text or "",
         fingerprint=fingerprint,

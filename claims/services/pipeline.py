@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from claims.extraction import header as header_reader
 from claims.models import Article, Claim, Outlet
-from claims.services.articles import enqueue_processing, outlet_for_url, text_fingerprint
+from claims.services.articles import enqueue_processing, one_line, outlet_for_url, text_fingerprint
 from claims.services.claims import store_claims_many
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import DomainError
@@ -157,8 +157,8 @@ def _fetch(article: Article) -> bool:
     fingerprint = text_fingerprint(text)
     twin = Article.objects.filter(fingerprint=fingerprint).exclude(pk=article.pk).first()
     article.text = text
-    article.title = article.title or (page.title or "")[:500]
-    article.byline = article.byline or (page.byline or "")[:500]
+    article.title = article.title or one_line(page.title)
+    article.byline = article.byline or one_line(page.byline)
     article.published_at = article.published_at or page.published_at
     article.canonical_url = article.canonical_url or (page.canonical_url or "")[:2048]
     article.outlet = article.outlet or outlet_for_url(article.url)

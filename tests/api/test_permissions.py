@@ -43,7 +43,7 @@ MATRIX = [
     ("list speakers", "get", "/api/v1/speakers/", None, (401, 200, 200, 200, 200)),
     ("list outlets", "get", "/api/v1/outlets/", None, (401, 200, 200, 200, 200)),
     ("list ratings", "get", "/api/v1/ratings/", None, (401, 200, 200, 200, 200)),
-    ("list feeds", "get", "/api/v1/feeds/", None, (401, 403, 403, 200, 200)),
+    ("list feeds", "get", "/api/v1/feeds/", None, (401, 403, 403, 403, 200)),
     ("list own subscriptions", "get", "/api/v1/subscriptions/", None, (401, 200, 200, 200, 200)),
     ("read another user's subscription", "get", "/api/v1/subscriptions/{foreign_subscription}/", None,
      (401, 404, 404, 404, 404)),
