@@ -334,8 +334,11 @@ def _headline_cues(parsed, paras, qs):
             continue  # a market table or ticker line ("Palm Oil Index: DOWN 0.4 percent ...")
         head = parsed.tokens_in(ps, colon)
         head = [t for t in head if not t.is_space]
-        if not head or len(head) > 6 or not all(t.text[:1].isupper() or t.is_punct or t.like_num or
-                                                t.lower_ in ("of", "the", "and") for t in head):
+        lower = [t for t in head if not (t.text[:1].isupper() or t.is_punct or t.like_num or
+                                         t.lower_ in ("of", "the", "and"))]
+        # a name, or a name and one common noun ("Clinton camp: ...", "Trump aides: ...")
+        if not head or len(head) > 6 or not head[0].text[:1].isupper() or len(lower) > 1 or \
+                lower and (lower[0].pos_ != "NOUN" or lower[0].i != head[-1].i):
             continue
         if any(t.pos_ == "VERB" or t.like_num or t.ent_type_ in ("TIME", "DATE") for t in head):
             continue

@@ -189,8 +189,11 @@ def _top(text, lines, body, out: Furniture) -> None:
         words = sum(len(text[slice(*lines[k])].split()) for k in title)
         if len(title) <= 3 and words <= HEADLINE_WORDS:
             out.title_lines = title
-            for k in title:
-                out.roles[k] = "headline"
+            # a headline that quotes someone ("Lynch: No outside influence on the probe") stays
+            # readable as a claim; any other headline is no body text
+            if not (len(title) == 1 and _NAME_COLON.match(text[slice(*lines[title[0]])].strip())):
+                for k in title:
+                    out.roles[k] = "headline"
         if dateline_at is not None:
             # the lines between the header marks and the dateline are header too (a second date)
             for k in body:
