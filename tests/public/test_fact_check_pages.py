@@ -116,3 +116,10 @@ def test_claimreview_leaves_out_the_claims_date_when_the_article_has_none(client
     Article.objects.filter(pk=fact_check.article_id).update(published_at=None)
     item = json_ld(client.get(page_url(fact_check)).content.decode())["itemReviewed"]
     assert "datePublished" not in item
+
+
+def test_the_public_page_and_list_word_a_denial_as_a_denial(client, fact_check):
+    Claim.objects.filter(pk=fact_check.pk).update(cue="denied", stance=Claim.Stance.DENIES, kind=Claim.Kind.INDIRECT)
+    for url in (page_url(fact_check), reverse("public:fact-check-list")):
+        page = client.get(url).content.decode()
+        assert '<span class="fc-speaker">Jane Doe</span> <em class="fc-cue fc-stance-denies"' in page, url
