@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import (REGARD, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
+from .lexicon import (ADDRESSEE, REGARD, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
                       STANCE, XCOMP)
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -174,7 +174,7 @@ def cues_in(parsed, in_quote) -> list[Cue]:
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
             continue
         if lem not in CLAUSE and lem not in XCOMP and lem not in DOBJ and lem not in SPEECH \
-                and lem not in STANCE and lem not in REGARD:
+                and lem not in STANCE and lem not in REGARD and lem not in ADDRESSEE:
             continue
         if in_quote(parsed.tstart(tok)):
             continue
@@ -211,6 +211,16 @@ def cues_in(parsed, in_quote) -> list[Cue]:
                     conf = 0.2
                 if subj is not None or lem in EVIDENCE or lem in SPEECH:
                     out.append(Cue(tok, cue_spans, cue_text, subj, spans, "ccomp", conf))
+                    made = True
+        if not made and lem in ADDRESSEE and subj is not None:
+            # "told Megyn not to worry", "asked voters to turn out": the addressee and the request
+            who = next((c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i > tok.i), None)
+            inf = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.i > tok.i and any(
+                g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
+            if who is not None and inf is not None and who.i < inf.i:
+                span = _trim(parsed, tok.doc[who.left_edge.i:inf.right_edge.i + 1])
+                if span:
+                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "request", 0.4))
                     made = True
         if not made and lem in XCOMP:
             for c in tok.children:
