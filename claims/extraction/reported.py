@@ -175,6 +175,9 @@ def cues_in(parsed, in_quote) -> list[Cue]:
             continue
         if lem not in CLAUSE and lem not in XCOMP and lem not in DOBJ and lem not in SPEECH \
                 and lem not in STANCE and lem not in REGARD and lem not in ADDRESSEE:
+            c = _any_verb_with_that_clause(parsed, tok, in_quote)
+            if c:
+                out.append(c)
             continue
         if in_quote(parsed.tstart(tok)):
             continue
@@ -303,6 +306,29 @@ def _around(parsed, cue, head) -> list:
     if before and after and len(doc.text[before[0] - parsed.off(cue):before[1] - parsed.off(cue)].split()) < 2:
         before = None
     return [s for s in (before, after) if s]
+
+
+# Subjects that can hold a view: people, groups and organisations (not "the plan", "the data").
+_SOURCE_PRONOUNS = {"he", "she", "they", "we", "i", "you"}
+
+
+def _any_verb_with_that_clause(parsed, tok, in_quote):
+    """A verb outside the lexicon with a that-clause and a subject who can hold a view ("she
+    conceded that Y", "Trump implied that Y"): an attributed claim, with less confidence."""
+    if tok.pos_ != "VERB" or in_quote(parsed.tstart(tok)):
+        return None
+    comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i and any(
+        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    if comp is None:
+        return None
+    subj = source_of(subject_of(tok))
+    if subj is None or not (subj.pos_ == "PROPN" or subj.lower_ in _SOURCE_PRONOUNS or
+                            subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")):
+        return None
+    span = _trim(parsed, _subtree_run(comp))
+    if not span:
+        return None
+    return Cue(tok, [(parsed.tstart(tok), parsed.tend(tok))], tok.text, subj, [span], "any_verb", 0.3)
 
 
 def _according(parsed, tok):
