@@ -371,6 +371,8 @@ class ClaimAdmin(admin.ModelAdmin):
         extra = extra_context or {}
         if claim is not None:
             extra.update(self._workflow_context(request, claim))
+            # The page's heading reads the claim with its stance too (not "Speaker: content").
+            extra["subtitle"] = str(claim_sentence(claim, max_chars=120))
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _workflow_context(self, request: HttpRequest, claim: Claim) -> dict:

@@ -309,7 +309,9 @@ def test_a_denial_reads_as_a_denial_in_the_list_and_on_the_claim_page(client, wf
                 '<em class="fc-cue fc-stance-denies" title="stance: denies">denied</em>: '
                 '<span class="fc-content">“those claims”</span>')
     assert sentence in client.get(LIST).content.decode()
-    assert sentence in client.get(change_url(claim)).content.decode()
+    page = client.get(change_url(claim)).content.decode()
+    assert sentence in page
+    assert "<h2>Pyongyang and Moscow denied: “those claims”</h2>" in page  # the page's own heading too
 
 
 def test_a_question_is_marked_as_a_question_in_the_list(client, wf_editor):
