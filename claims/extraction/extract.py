@@ -169,9 +169,16 @@ def _short_reply(parsed: Parsed, q: Quote, qs: _Quotes) -> bool:
     not," said Priya Annan; "No comment," the officer replied), unlike a scare-quoted name."""
     text = parsed.text
     inner = text[q.segments[-1][0]:q.segments[-1][1]].rstrip()
-    if not inner or inner[-1] not in ",!?" and text[q.close:q.close + 1] != ",":
+    if not inner:
         return False
-    return any(is_cue_verb(t) for t in _frame_tokens(parsed, q, qs, True))
+    if inner[-1] not in ",!?" and text[q.close:q.close + 1] != ",":
+        before = [t for t in _frame_tokens(parsed, q, qs, False) if not t.is_punct]
+        return bool(before) and is_cue_verb(before[-1]) and inner[-1] in ".!?"
+    if any(is_cue_verb(t) for t in _frame_tokens(parsed, q, qs, True)):
+        return True
+    # or follows one at once: 'protesters chanted "What curfew?"'
+    before = [t for t in _frame_tokens(parsed, q, qs, False) if not t.is_punct]
+    return bool(before) and is_cue_verb(before[-1])
 
 
 def _after_colon_paragraph(parsed: Parsed, q: Quote, paras):
@@ -281,6 +288,13 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
                     continue
                 claim = _Claim("direct", q.segments, last_direct.cue, last_direct.subject, 0.5, [q])
                 claim.inherited = last_direct
+            else:
+                # a quotation that follows a reported claim in the same paragraph carries on its
+                # speaker ('... because "Y," she said. "Z."': Z is hers too)
+                prev = _reported_before(built, q, paras)
+                if prev is not None and _carries_on(text, prev, q, paras, qs):
+                    claim = _Claim("direct", q.segments, prev.cue, prev.subject, 0.45, [q])
+                    claim.inherited = prev
         if claim is None:
             continue
         # "A," he said, "B." -- one claim, two spans
@@ -348,6 +362,17 @@ def _headline_cues(parsed, paras, qs):
         # the mention widens from the head noun; keep it inside the headline
         out.append(Cue(None, [(colon, colon + 1)], ":", subj, [(rest_a, rest_b)], "headline", 0.55))
     return out
+
+
+def _reported_before(built: list[_Claim], q: Quote, paras) -> _Claim | None:
+    """The last reported (partial or indirect) claim that ends before `q` in its paragraph."""
+    best = None
+    for c in built:
+        if c.kind == "direct" or c.subject is None or c.spans[-1][1] > q.open:
+            continue
+        if _same_paragraph(paras, c.spans[-1][1], q.open) and (best is None or c.spans[-1][1] > best.spans[-1][1]):
+            best = c
+    return best
 
 
 def _same_paragraph(paras, a, b):

@@ -97,7 +97,11 @@ def _pair(text, para, table, double, lo=0, hi=None):
                 continue
             cur = None  # unbalanced: drop it
         if cur is None:
-            if c in table and _is_opener(text, i, c, double):
+            if double and c == "\u201d" and _prev(text, i) in OPEN_BEFORE and _next(text, i).isalnum():
+                # a closing mark typed where an opening one belongs, at the start of a quotation
+                cur = (Quote(open=i, close=i, style=c), "\u201d\u201c\"")
+                seg_start = i + 1
+            elif c in table and _is_opener(text, i, c, double):
                 cur = (Quote(open=i, close=i, style=c), table[c])
                 seg_start = i + 1
         else:
