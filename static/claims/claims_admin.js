@@ -120,31 +120,54 @@
   }
 
   function unsavedGuard() {
-    // The workflow panel is its own form: pressing one of its buttons would drop evidence or a
-    // note typed into the claim form below. Nothing typed is lost: the press is stopped and the
-    // editor told to save first.
+    // The claim page has three kinds of form: the workflow panel, the "Same claim" buttons and the
+    // claim form with its evidence and notes. Pressing a button in one would drop what was typed in
+    // another, so the press is stopped and the editor told which to use or save first.
     var panel = document.getElementById("fc-workflow-form");
     var claimForm = document.getElementById("claim_form");
     if (!panel || !claimForm) return;
-    function changed() {
-      var fields = claimForm.querySelectorAll(".inline-group input[type=text], .inline-group input[type=url], .inline-group textarea");
-      return Array.prototype.some.call(fields, function (field) {
-        return field.value !== field.defaultValue && !field.closest(".empty-form");
+    function typedIn(root, selector) {
+      if (!root) return false;
+      return Array.prototype.some.call(root.querySelectorAll(selector), function (field) {
+        if (field.closest(".empty-form")) return false;
+        if (field.tagName === "SELECT") {
+          // A select with no `selected` option shows its first one: that is its starting value.
+          var start = Array.prototype.filter.call(field.options, function (o) { return o.defaultSelected; })[0]
+            || field.options[0];
+          return start ? field.value !== start.value : false;
+        }
+        return field.value !== field.defaultValue;
       });
     }
-    panel.addEventListener("submit", function (event) {
-      if (!changed()) return;
-      event.preventDefault();
+    var groups = [
+      { form: panel, name: "the workflow panel (rating, conclusion or note)",
+        dirty: function () { return typedIn(panel, "textarea, select"); } },
+      { form: claimForm, name: "the evidence or notes below",
+        dirty: function () { return typedIn(claimForm, ".inline-group input[type=text], .inline-group input[type=url], .inline-group textarea"); } },
+    ];
+    function warn(target, text) {
       var notice = document.getElementById("fc-unsaved");
       if (!notice) {
         notice = document.createElement("p");
         notice.id = "fc-unsaved";
         notice.className = "fc-unsaved";
         notice.setAttribute("role", "alert");
-        panel.insertBefore(notice, panel.firstChild);
       }
-      notice.textContent = "You have typed evidence or a note below that is not saved yet. Press “Save and continue editing” first; then use the workflow buttons.";
-    });
+      target.insertBefore(notice, target.firstChild);
+      notice.textContent = text;
+    }
+    function guard(form) {
+      form.addEventListener("submit", function (event) {
+        var other = groups.filter(function (g) { return g.form !== form && g.dirty(); })[0];
+        if (!other) return;
+        event.preventDefault();
+        warn(form, "You have typed in " + other.name + " and not saved it yet. Save or use it first " +
+          "(or clear it); nothing you typed has been lost.");
+      });
+    }
+    guard(panel);
+    guard(claimForm);
+    Array.prototype.forEach.call(document.querySelectorAll("form.fc-inline-form"), guard);
   }
 
   function refreshWhileProcessing() {

@@ -149,6 +149,10 @@ def test_a_pasted_wire_story_becomes_a_published_and_corrected_fact_check(live_s
     assert "Claim is now researching." in messages(research)
     research.fill("input[name='evidence-0-url']", "https://stats.port-alder.example/ferry-2026")
     research.fill("input[name='evidence-0-title']", "Ferry ridership and fares 2026")
+    # A workflow button pressed now would drop the unsaved evidence: it is stopped, with the reason.
+    research.click("button[name=propose]")
+    assert "not saved it yet" in research.inner_text("#fc-unsaved")
+    assert research.input_value("input[name='evidence-0-url']") == "https://stats.port-alder.example/ferry-2026"
     research.click("input[name=_continue]")
     research.wait_for_selector("ul.messagelist")
     assert top.evidence.count() == 1
