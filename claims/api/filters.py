@@ -178,7 +178,11 @@ class ClaimFilter(ReusableFilterSet):
         choices=Claim.Stance.choices, distinct=False,
         help_text="What the speaker did with the claim (`denies`, `accuses`, ...). Repeat for several.",
     )
-    is_question = django_filters.BooleanFilter(help_text="`true`: questions and reported questions only.")
+    # `true` or `false`, anything else a 400 (a boolean filter would silently ignore "yes please").
+    is_question = django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true",
+        help_text="`true`: questions and reported questions only; `false`: no questions.",
+    )
     rating = django_filters.CharFilter(method="filter_rating", help_text="A rating's id or slug.")
     speaker = IdFilter(field_name="speaker_id", help_text="Speaker id.")
     outlet = IdFilter(field_name="article__outlet_id", help_text="Outlet id.")

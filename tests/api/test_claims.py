@@ -483,10 +483,17 @@ def test_claims_filter_by_stance_and_question(api, make_claim, query, expected):
     assert sorted(ids(api.get(f"/api/v1/claims/?{query}"))) == sorted(made[key].pk for key in expected)
 
 
-def test_an_unknown_stance_is_a_400_naming_the_parameter(api):
-    response = api.get("/api/v1/claims/?stance=shrugs")
+@pytest.mark.parametrize("query", ["stance=shrugs", "is_question=maybe"])
+def test_an_unknown_stance_or_question_flag_is_a_400_naming_the_parameter(api, query):
+    response = api.get(f"/api/v1/claims/?{query}")
     assert response.status_code == 400
-    assert "stance" in response.json()["error"]["fields"]
+    assert query.split("=")[0] in response.json()["error"]["fields"]
+
+
+def test_is_question_false_leaves_the_questions_out(api, make_claim):
+    plain = make_claim()
+    make_claim(stance=Claim.Stance.ASKS, cue="asked", is_question=True)
+    assert ids(api.get("/api/v1/claims/?is_question=false")) == [plain.pk]
 
 
 @pytest.mark.parametrize("view", ["", "view=full", "detail"])
