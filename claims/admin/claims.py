@@ -83,6 +83,15 @@ def _titled(title: str) -> type[DateFieldListFilter]:
     return Titled
 
 
+def _pk(value: str | None) -> int | None:
+    """A posted id, or None for anything that is not one: words, and numbers past what the database
+    holds (which would make the lookup itself fail with a 500)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
 def researchers() -> QuerySet:
     """Active users who may research (the assignee choices)."""
     perm = Q(groups__permissions__codename="research_claim") | Q(user_permissions__codename="research_claim")
@@ -455,7 +464,8 @@ class ClaimAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         claim = get_object_or_404(Claim, pk=object_id)
-        earlier = Claim.objects.filter(pk=request.POST.get("earlier") or 0).first()
+        earlier_id = _pk(request.POST.get("earlier"))
+        earlier = Claim.objects.filter(pk=earlier_id).first() if earlier_id is not None else None
         if earlier is None:
             messages.error(request, "The earlier claim does not exist.")
             return self._back(claim.pk)
@@ -468,15 +478,13 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _rating(value: str | None) -> Rating | None:
-        if not value or not str(value).isdigit():
-            return None
-        return Rating.objects.select_related("scale").filter(pk=int(value)).first()
+        pk = _pk(value)
+        return None if pk is None else Rating.objects.select_related("scale").filter(pk=pk).first()
 
     @staticmethod
     def _user(value: str | None):
-        if not value or not str(value).isdigit():
-            return None
-        return get_user_model().objects.filter(pk=int(value)).first()
+        pk = _pk(value)
+        return None if pk is None else get_user_model().objects.filter(pk=pk).first()
 
     # --- saving: the speaker through the form, evidence and notes through the services ---
 

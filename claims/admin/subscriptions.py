@@ -46,6 +46,20 @@ def _owns(request: HttpRequest, obj: Subscription | None) -> bool:
     return obj is None or request.user.is_superuser or obj.owner_id == request.user.pk
 
 
+class BoundedIdChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field passes every posted id to the database; one past a 64-bit integer makes the
+    query itself fail (a 500). Such an id is simply not a valid choice."""
+
+    def _check_values(self, value):
+        for pk in value or []:
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class SubscriptionForm(forms.ModelForm):
     keywords_text = forms.CharField(
         label="Keywords",
@@ -119,6 +133,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visible_subscriptions(user=request.user).prefetch_related("speakers", "outlets")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedIdChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

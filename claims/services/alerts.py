@@ -26,6 +26,7 @@ from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_
 from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword
 from claims.selectors import access
 from claims.selectors import alerts as selectors
+from claims.services.articles import one_line
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import InvalidInput, NotAllowed
 
@@ -160,7 +161,9 @@ def clean_subscription_fields(
     clean: dict[str, Any] = {}
     if "name" in fields or subscription is None:
         name = fields.get("name")
-        name = " ".join(name.split()) if isinstance(name, str) else ""
+        # One line, no control characters: it goes into the subject of every alert e-mail (and
+        # PostgreSQL cannot store NUL).
+        name = one_line(name, limit=10_000) if isinstance(name, str) else ""
         if not name:
             raise InvalidInput("Give the subscription a name.", field="name")
         if len(name) > 200:

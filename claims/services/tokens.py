@@ -75,6 +75,9 @@ class IssuedToken:
     key: str
 
 
+# The longest expiry a key may be given (ten years).
+MAX_EXPIRY_DAYS = 3650
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -96,6 +99,10 @@ def create_api_token(
     if expires_in_days is not None:
         if expires_in_days <= 0:
             raise InvalidInput("expires_in_days must be a positive number of days.", field="expires_in_days")
+        if expires_in_days > MAX_EXPIRY_DAYS:
+            # Past this, the date itself overflows; a key that never expires is no expiry at all.
+            raise InvalidInput(f"expires_in_days can be at most {MAX_EXPIRY_DAYS:,} days (ten years); "
+                               "leave it out for a key without expiry.", field="expires_in_days")
         expires_at = timezone.now() + timedelta(days=expires_in_days)
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput("The expiry date is in the past.", field="expires_at")

@@ -44,7 +44,15 @@ class HostileServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    if route.drip:
+                        # One byte at a time, each well inside any read timeout: only the fetch's
+                        # overall deadline stops this (issue 15, finding 3).
+                        for byte in route.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(route.drip)
+                    else:
+                        self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the fetcher hung up on purpose (size cap, timeout)
 

@@ -38,6 +38,7 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering: a server that hangs
+    drip: float = 0.0  # seconds between two bytes of the body: a server that trickles
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,9 @@ URLS = [
     Hostile("IPv4-mapped IPv6 loopback", "url", "http://[::ffff:127.0.0.1]/", reason=r"loopback", entries=URL_ENTRIES),
     Hostile("private 10.0.0.1", "url", "http://10.0.0.1/", reason=r"private", entries=URL_ENTRIES),
     Hostile("unspecified 0.0.0.0", "url", "http://0.0.0.0:5432/", reason=r"unspecified", entries=URL_ENTRIES),
-    Hostile("localhost by name", "url", "http://localhost:6379/", reason=r"loopback", entries=URL_ENTRIES),
+    # A name is refused without saying what it resolves to (that is for the log: issue 15, finding 8).
+    Hostile("localhost by name", "url", "http://localhost:6379/", reason=r"localhost is not a public address",
+            entries=URL_ENTRIES, forbidden=r"127\.0\.0\.1|::1"),
     Hostile("credentials in the URL", "url", "http://user:secret@example.org/story", reason=r"user name or password",
             entries=URL_ENTRIES),
     Hostile("file:///etc/passwd", "url", "file:///etc/passwd", reason=r"only http", entries=URL_ENTRIES),
@@ -338,4 +341,207 @@ REQUESTS = [
             entries=("api",)),
 ]
 
-ALL = TEXTS + BYTES + URLS + PAGES + FEEDS + REQUESTS
+# --- issue 15: malformed URLs, a dripping server, subscriptions, signed links, e-mail headers,
+# the workflow API and the commands -------------------------------------------------------------
+
+_MALFORMED = r"malformed"
+MALFORMED_URLS = [
+    Hostile(f"malformed URL {url}", "url", url, reason=_MALFORMED, entries=("api", "admin", "ingest"))
+    for url in ("http://[::1/", "http://[::1", "http://]::1[/", "http://[not-an-ip]/", "https://[[::1]]/",
+                "http://example.org:99999/", "http://example.org:port/")
+]
+
+SLOW_PAGES = [
+    Hostile("a server dripping one byte at a time", "page",
+            Route(body=_html(GOOD_STORY), drip=0.05), reason=r"deadline", entries=URL_ENTRIES),
+]
+
+
+@dataclass(frozen=True)
+class SubscriptionInput:
+    """A subscription as the API's JSON body (`json`, raw bytes or a dict) and/or the admin form's
+    fields over a valid default (`form`); an entry point is used only when its shape is given."""
+
+    json: object = None
+    form: dict | None = None
+
+
+def _sub(name: str, reason: str, *, json: object = None, form: dict | None = None, **extra) -> Hostile:
+    entries = tuple(e for e, given in (("subscription-api", json is not None), ("subscription-admin", form is not None))
+                    if given)
+    return Hostile(name, "subscription", SubscriptionInput(json=json, form=form), reason=reason, entries=entries, **extra)
+
+
+SUBSCRIPTIONS = [
+    _sub("subscription without a name", r"name", json={"keywords": ["tax"]}, form={"name": ""}),
+    _sub("subscription name of 10,000 characters", r"name|200|characters", json={"name": "n" * 10_000, "keywords": ["tax"]},
+         form={"name": "n" * 10_000}),
+    _sub("subscription without any filter", r"at least one filter", json={"name": "Everything"},
+         form={"keywords_text": ""}),
+    _sub("keywords as a string", r"list|keywords", json={"name": "k", "keywords": "tax"}),
+    # Like "text as a number": DRF reads 1 as "1", a keyword of digits.
+    _sub("keywords as numbers", "", json={"name": "k", "keywords": [1, 2]}, expect="processed"),
+    _sub("a thousand keywords", r"at most|keywords|100|elements", json={"name": "k", "keywords": [f"w{i}" for i in range(1000)]},
+         form={"keywords_text": "\n".join(f"w{i}" for i in range(1000))}),
+    _sub("a keyword of punctuation only", r"letters or digits", json={"name": "k", "keywords": ["!!!"]},
+         form={"keywords_text": "!!! ???"}),
+    _sub("a keyword of 500 characters", r"longer than|characters", json={"name": "k", "keywords": ["a" * 500]},
+         form={"keywords_text": "a" * 500}),
+    _sub("a keyword of twenty words", r"more than .* words", json={"name": "k", "keywords": [" ".join(["w"] * 20)]},
+         form={"keywords_text": " ".join(["w"] * 20)}),
+    _sub("an unknown kind", r"kind|valid choice", json={"name": "k", "kinds": ["rumour"]}, form={"kinds": ["rumour"]}),
+    _sub("minimum score of 2", r"check-worthiness|less than or equal|1", json={"name": "k", "min_checkworthiness": 2},
+         form={"min_checkworthiness": "2"}),
+    _sub("minimum score of -1", r"check-worthiness|greater than or equal|0", json={"name": "k", "min_checkworthiness": -1},
+         form={"min_checkworthiness": "-1"}),
+    _sub("minimum score NaN", r"check-worthiness|number|valid|NaN", json=b'{"name": "k", "min_checkworthiness": NaN}',
+         form={"min_checkworthiness": "nan"}),
+    _sub("minimum score as words", r"check-worthiness|number", json={"name": "k", "min_checkworthiness": "high"},
+         form={"min_checkworthiness": "high"}),
+    _sub("digest hour 99", r"digest_hour|hour|23", json={"name": "k", "keywords": ["tax"], "digest_hour": 99},
+         form={"digest_hour": "99"}),
+    _sub("digest hour '7am'", r"digest_hour|hour|integer|whole number", json={"name": "k", "keywords": ["tax"], "digest_hour": "7am"},
+         form={"digest_hour": "7am"}),
+    _sub("digest weekday 9", r"weekday|6|valid choice", json={"name": "k", "keywords": ["tax"], "digest_weekday": 9},
+         form={"digest_weekday": "9"}),
+    _sub("a path as the time zone", r"time zone", json={"name": "k", "keywords": ["tax"], "timezone": "../../etc/passwd"},
+         form={"timezone": "../../etc/passwd"}),
+    _sub("a time zone that does not exist", r"time zone", json={"name": "k", "keywords": ["tax"], "timezone": "Mars/Olympus"},
+         form={"timezone": "Mars/Olympus"}),
+    _sub("an unknown cadence", r"cadence|valid choice", json={"name": "k", "keywords": ["tax"], "cadence": "hourly"},
+         form={"cadence": "hourly"}),
+    _sub("speaker ids as words", r"speakers|pk|incorrect type|valid", json={"name": "k", "speakers": ["abc"]},
+         form={"speakers": ["abc"]}),
+    _sub("a speaker id that does not exist", r"speakers|does not exist|valid choice", json={"name": "k", "speakers": [987654]},
+         form={"speakers": ["987654"]}),
+    _sub("a speaker id of 10^30", r"speakers|does not exist|valid|incorrect", json={"name": "k", "speakers": [10**30]},
+         form={"speakers": [str(10**30)]}),
+    _sub("an outlet id nested in a list", r"outlets|incorrect type|valid", json={"name": "k", "outlets": [[1]]}),
+    _sub("setting the owner", r"owner|read-only", json={"name": "k", "keywords": ["tax"], "owner": 1}),
+    _sub("an unknown subscription field", r"unknown", json={"name": "k", "keywords": ["tax"], "colour": "red"}),
+    _sub("active as a word", r"active|boolean|valid", json={"name": "k", "keywords": ["tax"], "active": "maybe"}),
+    _sub("a JSON list instead of an object", r"dictionary|object|invalid", json=b'[{"name": "k"}]'),
+    _sub("control characters as the name", r"name", json={"name": "\x00\x07\r\n", "keywords": ["tax"]},
+         form={"name": "\x07\x1b"}),
+    _sub("a subscription that is fine (control)", "", json={"name": "Tax watch", "keywords": ["tax", "budget"]},
+         form={"name": "Tax watch (admin)"}, expect="processed"),
+]
+
+# Signed links in e-mails: read by anyone holding the e-mail, so every one is tried in both forms.
+TOKEN_ENTRIES = ("unsubscribe", "manage")
+_BAD_LINK = r"not valid|no longer exists|not found|Choose pause or resume"
+
+
+def _token(name: str, payload: object, reason: str = _BAD_LINK, **extra) -> Hostile:
+    return Hostile(name, "token", payload, reason=reason, entries=TOKEN_ENTRIES, **extra)
+
+
+TOKENS = [
+    _token("a random string as the token", "abcdef"),
+    _token("a valid token cut short", "truncate"),
+    _token("a valid token with a character changed", "flip"),
+    _token("a token for the other action", "other-action"),
+    _token("a token signed with the public development key", "public-key"),
+    _token("a token for a subscription that does not exist", "missing"),
+    _token("a token whose id is a string", "string-id"),
+    _token("a token whose id is a list", "list-id"),
+    _token("a token of 5,000 characters", "x" * 5000),
+    _token("a token of non-ASCII letters", "\u00e9\u00e8\u4e2d\u6587"),
+    _token("path traversal in the token", "..%2F..%2Fadmin"),
+    _token("SQL in the token", "1' OR '1'='1"),
+    _token("a percent-encoded NUL", "%00"),
+    _token("only separators", ":::"),
+    _token("a valid token (control)", "valid", reason="", expect="processed"),
+]
+
+# What reaches the headers and text of an alert e-mail from outside: article titles and bylines
+# (pages, feeds, people), speaker names (extraction), subscription names (subscribers).
+_EMAIL = ("email",)
+
+
+def _mail(name: str, **fields: str) -> Hostile:
+    return Hostile(name, "email", fields, expect="processed", entries=_EMAIL)
+
+
+EMAILS = [
+    _mail("a Bcc header in the title", title="Budget\r\nBcc: victim@example.org"),
+    _mail("a To header in the title", title="Budget\nTo: everyone@example.org"),
+    _mail("a blank line and a body in the title", title="Budget\r\n\r\nClick http://evil.example"),
+    _mail("a Bcc header in the byline", byline="By Ana\r\nBcc: victim@example.org"),
+    _mail("an encoded word in the title", title="=?utf-8?q?Bcc=3A_victim=40example=2Eorg?="),
+    _mail("a 10,000-character title", title="t" * 10_000),
+    _mail("Unicode line separators in the title", title="Budget\u2028Bcc: victim@example.org\u2029"),
+    _mail("markup in the title", title="<script>alert(1)</script><img src=x onerror=alert(2)>"),
+    _mail("right-to-left override in the title", title="Budget \u202egro.elpmaxe@mitciv :ccB"),
+    _mail("a header in the speaker name", speaker="Ana Souza\r\nBcc: victim@example.org"),
+    _mail("a header in the subscription name", subscription="Tax\r\nBcc: victim@example.org"),
+    _mail("NUL and control characters in the title", title="Budget\x00\x07\x1b[31m day"),
+]
+
+# The workflow API: bodies a client may send to a claim's transition, evidence and notes.
+_WORKFLOW = ("workflow",)
+
+
+def _flow(name: str, path: str, body: object, reason: str) -> Hostile:
+    return Hostile(name, "workflow", (path, body), reason=reason, entries=_WORKFLOW)
+
+
+WORKFLOW = [
+    _flow("a status that does not exist", "transition", {"to": "approved"}, r"to|valid choice"),
+    _flow("no target status", "transition", {}, r"to|required"),
+    _flow("a rating id as words", "transition", {"to": "triaged", "rating": "false"}, r"rating|integer"),
+    _flow("a rating id of 10^20", "transition", {"to": "triaged", "rating": 10**20}, r"rating|less than|no rating"),
+    _flow("a negative assignee id", "transition", {"to": "triaged", "assignee": -1}, r"assignee|greater than"),
+    _flow("a conclusion as a list", "transition", {"to": "triaged", "conclusion": ["a"]}, r"conclusion|string|valid"),
+    _flow("a note of 30,000 characters", "transition", {"to": "triaged", "note": "n" * 30_000}, r"note|20000|characters"),
+    _flow("jumping straight to published", "transition", {"to": "published"}, r"cannot move|new claim"),
+    _flow("setting the status by PATCH-like field", "transition", {"to": "triaged", "status": "published"},
+          r"unknown|read-only"),
+    _flow("evidence with a javascript: URL", "evidence", {"url": "javascript:alert(1)"}, r"url|valid"),
+    _flow("evidence with a URL of 5,000 characters", "evidence", {"url": "https://e.example/" + "a" * 5000},
+          r"url|2048|characters"),
+    _flow("evidence with an unknown stance", "evidence", {"url": "https://e.example/x", "stance": "loves"},
+          r"stance|valid choice"),
+    _flow("an empty note", "notes", {"body": "   "}, r"body|blank|empty"),
+    _flow("a note of 100,000 characters", "notes", {"body": "n" * 100_000}, r"body|20000|characters"),
+]
+
+# The admin claim page's workflow panel and same-claim form: posted ids that are not ids.
+_ADMIN_FLOW = ("admin-workflow",)
+ADMIN_WORKFLOW = [
+    Hostile("a rating id of thirty digits", "admin-workflow", ("workflow", {"propose": "1", "rating": "9" * 30}),
+            reason=r"rating", entries=_ADMIN_FLOW),
+    Hostile("a rating id as words in the panel", "admin-workflow", ("workflow", {"propose": "1", "rating": "false"}),
+            reason=r"rating", entries=_ADMIN_FLOW),
+    Hostile("an assignee id of thirty digits", "admin-workflow",
+            ("workflow", {"assign": "other", "assignee": "9" * 30}), reason=r"assign|research", entries=_ADMIN_FLOW),
+    Hostile("a status that does not exist in the panel", "admin-workflow", ("workflow", {"to": "approved"}),
+            reason=r"not a claim status", entries=_ADMIN_FLOW),
+    Hostile("an earlier-claim id that is SQL", "admin-workflow", ("same-as", {"earlier": "1 OR 1=1"}),
+            reason=r"does not exist", entries=_ADMIN_FLOW),
+    Hostile("an earlier-claim id of thirty digits", "admin-workflow", ("same-as", {"earlier": "9" * 30}),
+            reason=r"does not exist", entries=_ADMIN_FLOW),
+]
+
+# Commands an operator or a cron job runs: a refusal is a non-zero exit with the reason.
+COMMANDS = [
+    Hostile("create_api_token for a user that does not exist", "command", ("create_api_token", ["no-such-user"]),
+            reason=r"No user named", entries=("command",)),
+    Hostile("create_api_token with a negative expiry", "command",
+            ("create_api_token", ["cmd-editor", "--expires-days", "-5"]), reason=r"expir|days|positive|at least",
+            entries=("command",)),
+    Hostile("create_api_token revoking a key that does not exist", "command",
+            ("create_api_token", ["cmd-editor", "--revoke", "no-such-key"]), reason=r"no|not|key", entries=("command",)),
+    Hostile("create_api_token with a name of 500 characters", "command",
+            ("create_api_token", ["cmd-editor", "--name", "n" * 500]), reason=r"100 characters", entries=("command",)),
+    Hostile("create_api_token expiring in 10^10 days", "command",
+            ("create_api_token", ["cmd-editor", "--expires-days", str(10**10)]), reason=r"expir|days|too far|years",
+            entries=("command",)),
+    Hostile("ingest a directory that does not exist", "command", ("ingest", ["/no/such/dir/", "--no-progress"]),
+            reason=r"no such file|not found|does not exist", entries=("command",)),
+    Hostile("ingest a feed URL with a malformed host", "command", ("ingest", ["--feed", "http://[::1/", "--no-progress"]),
+            reason=r"malformed", entries=("command",)),
+]
+
+ALL = (TEXTS + BYTES + URLS + PAGES + FEEDS + REQUESTS + MALFORMED_URLS + SLOW_PAGES + SUBSCRIPTIONS + TOKENS + EMAILS
+       + WORKFLOW + ADMIN_WORKFLOW + COMMANDS)

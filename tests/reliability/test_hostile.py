@@ -2,6 +2,10 @@
 it applies to. Each one is refused with a reason (4xx, form message, command error, `failed` row
 with its error) or processed to `done`: never a 500, a hang, or an input that vanishes.
 
+Entry points: article submission (API, admin form and upload, `manage.py ingest`, feed polling),
+subscriptions (API and admin form), the signed unsubscribe and manage links, the headers and text
+of alert e-mails (real SMTP), the workflow API (transition, evidence, notes) and the commands.
+
 Tasks run in-process (eager) exactly as they would on a worker: the on-commit hook that queues
 processing is executed, so URL articles are really fetched from the local hostile server and
 texts really go through extraction.
@@ -21,9 +25,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from claims.models import Article, Feed
+from claims.models import Article, Claim, Feed, Subscription
+from tests.alerts.conftest import smtp_server  # noqa: F401 - a real SMTP server for the e-mail entry
 from tests.reliability.conftest import HostileServer
-from tests.reliability.hostile import ALL, GOOD_STORY, TEXT_LIMIT, Hostile, Request, Route, _html
+from tests.reliability.hostile import ALL, GOOD_STORY, TEXT_LIMIT, Hostile, Request, Route, SubscriptionInput, _html
 
 pytestmark = [pytest.mark.timeout(120)]
 
@@ -183,6 +188,180 @@ def via_feed(case: Hostile, *, server: HostileServer, capture) -> Outcome:
     return outcome
 
 
+# --- subscriptions, signed links, e-mails, the workflow API, commands ---------------------------
+
+
+def _api_refusal(response) -> Outcome:
+    assert response.status_code < 500, f"{response.status_code}: {response.content[:500]!r}"
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        details = [f"{name}: {' '.join(v)}" for name, v in error.get("fields", {}).items()]
+        return Outcome("refused", " ".join([error["message"], *details]))
+    return Outcome("done")
+
+
+def via_subscription_api(case: Hostile, *, client, token: str) -> Outcome:
+    payload: SubscriptionInput = case.payload
+    body = payload.json if isinstance(payload.json, bytes) else json.dumps(payload.json).encode()
+    response = client.generic("POST", "/api/v1/subscriptions/", body, content_type="application/json",
+                              HTTP_AUTHORIZATION=f"Token {token}")
+    outcome = _api_refusal(response)
+    if outcome.kind == "done":
+        assert Subscription.objects.filter(pk=response.json()["id"]).exists()
+    else:
+        assert not Subscription.objects.exists(), "a refused subscription was saved"
+    return outcome
+
+
+SUBSCRIPTION_FORM = {
+    "name": "Hostile", "active": "on", "keywords_text": "tax", "min_checkworthiness": "0", "cadence": "immediate",
+    "digest_hour": "8", "digest_weekday": "0", "timezone": "UTC",
+}
+
+
+def via_subscription_admin(case: Hostile, *, client) -> Outcome:
+    payload: SubscriptionInput = case.payload
+    data = {**SUBSCRIPTION_FORM, **payload.form}
+    response = client.post("/admin/claims/subscription/add/", data)
+    assert response.status_code < 500
+    if response.status_code == 302:
+        assert Subscription.objects.exists()
+        return Outcome("done")
+    assert response.status_code == 200, response.status_code
+    form = response.context["adminform"].form
+    reasons = [f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()]
+    assert not Subscription.objects.exists(), "a refused subscription was saved"
+    return Outcome("refused", " | ".join(reasons))
+
+
+def _make_token(spec: str, subscription_id: int, action: str) -> str:
+    from django.core import signing
+
+    from claims.alerts.tokens import make_token
+
+    valid = make_token(subscription_id=subscription_id, action=action)
+    other = "manage" if action == "unsubscribe" else "unsubscribe"
+    forged = {
+        "valid": valid,
+        "truncate": valid[: len(valid) // 2],
+        "flip": valid[:-3] + ("A" if valid[-3] != "A" else "B") + valid[-2:],
+        "other-action": make_token(subscription_id=subscription_id, action=other),
+        "public-key": signing.Signer(key="dev-only-insecure-key-do-not-use-in-production",
+                                     salt=f"claims.alerts.{action}").sign_object({"s": subscription_id}, compress=True),
+        "missing": make_token(subscription_id=subscription_id + 10_000, action=action),
+        "string-id": signing.Signer(salt=f"claims.alerts.{action}").sign_object({"s": str(subscription_id)}),
+        "list-id": signing.Signer(salt=f"claims.alerts.{action}").sign_object({"s": [subscription_id]}),
+    }
+    return forged.get(spec, spec)
+
+
+def via_token(case: Hostile, entry: str, *, client, owner) -> Outcome:
+    from urllib.parse import quote
+
+    subscription = Subscription.objects.create(owner=owner, name="Linked", keywords=["tax"])
+    token = _make_token(str(case.payload), subscription.pk, entry)
+    url = f"/alerts/{entry}/{quote(token, safe='%')}/"
+    shown = client.get(url)
+    assert shown.status_code < 500, shown.status_code
+    answer = client.post(url, {"action": "pause"})
+    assert answer.status_code < 500, answer.status_code
+    subscription.refresh_from_db()
+    if answer.status_code < 400:
+        assert shown.status_code == 200
+        assert subscription.active is False, "the link answered OK but did not pause the subscription"
+        return Outcome("done")
+    assert subscription.active is True, "a refused link still changed the subscription"
+    page = answer.content.decode(errors="replace")
+    # The reason the page gives (the problem page's message, or Django's own 404 page's title).
+    found = re.search(r'<p class="problem">(.*?)</p>', page, re.DOTALL) or re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert found, f"{answer.status_code} without a reason"
+    return Outcome("refused", " ".join(found.group(1).split()))
+
+
+def via_email(case: Hostile, *, smtp, owner, capture) -> Outcome:
+    from email.policy import default
+
+    from claims.models import Speaker
+    from claims.services.alerts import create_subscription, queue_alerts_for_claims
+    from claims.services.articles import submit_article
+    from claims.services.claims import claim_fingerprint
+
+    fields: dict = case.payload
+    create_subscription(owner=owner, name=fields.get("subscription", "Tax watch"), keywords=["tax"])
+    content = "The tax rise is the largest ever"
+    article = submit_article(text=f"{content}, she said.", title=fields.get("title", "Budget day"),
+                             byline=fields.get("byline", "")).article
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DONE)
+    speaker = Speaker.objects.create(name=fields.get("speaker", "Ana Souza")[:200], normalized_name="ana souza")
+    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content=content, content_start=0,
+                                 content_end=len(content), checkworthiness=0.5, speaker=speaker,
+                                 fingerprint=claim_fingerprint(content))
+    with capture(execute=True):
+        queue_alerts_for_claims(claim_ids=[claim.pk])
+    assert len(smtp.messages) == 1, "the alert was not delivered"
+    received = smtp.messages[0]
+    message = received.message
+    assert received.rcpt_tos == [owner.email], f"sent to {received.rcpt_tos}"
+    assert message.get_all("Bcc") is None and message.get_all("Cc") is None
+    assert message.get_all("To") == [owner.email]
+    assert "\n" not in str(message["Subject"]) and "\r" not in str(message["Subject"])
+    for part in ("text/plain", "text/html"):
+        body = received.part(part)
+        for line in body.splitlines():
+            assert not re.match(r"\s*(Bcc|To|Cc|Subject):", line), f"a header-like line in the {part} part: {line!r}"
+    html = received.part("text/html")
+    assert "<script>" not in html and "onerror=alert" not in html.replace("onerror=alert(2)&gt;", "")
+    assert message.policy is not None and default is not None
+    return Outcome("done", "delivered once, to the subscriber only; one-line subject; no header-like line in either part")
+
+
+def via_workflow(case: Hostile, *, client, token: str) -> Outcome:
+    from claims.models import Speaker
+
+    path, body = case.payload
+    article = Article.objects.create(text="Text.", fingerprint="wf", status=Article.Status.DONE)
+    speaker = Speaker.objects.create(name="Ana Souza", normalized_name="ana souza")
+    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content="Taxes rose.", content_start=0,
+                                 content_end=11, checkworthiness=0.5, speaker=speaker, fingerprint="wf-claim")
+    response = client.generic("POST", f"/api/v1/claims/{claim.pk}/{path}/", json.dumps(body).encode(),
+                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    outcome = _api_refusal(response)
+    claim.refresh_from_db()
+    if outcome.kind == "refused":
+        assert claim.status == Claim.Status.NEW, "a refused request still moved the claim"
+    return outcome
+
+
+def via_admin_workflow(case: Hostile, *, client) -> Outcome:
+    from django.urls import reverse
+
+    view, data = case.payload
+    article = Article.objects.create(text="Text.", fingerprint="awf", status=Article.Status.DONE)
+    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content="Taxes rose.", content_start=0,
+                                 content_end=11, checkworthiness=0.5, status=Claim.Status.TRIAGED, fingerprint="awf-c")
+    url = reverse("admin:claims_claim_workflow" if view == "workflow" else "admin:claims_claim_same_as", args=[claim.pk])
+    response = client.post(url, data, follow=True)
+    assert response.status_code < 500, response.status_code
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.TRIAGED and claim.same_as_id is None and claim.proposed_rating_id is None
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    return Outcome("refused", " | ".join(shown))
+
+
+def via_command(case: Hostile, *, editor) -> Outcome:
+    from io import StringIO
+
+    name, args = case.payload
+    editor.username = "cmd-editor"
+    editor.save(update_fields=["username"])
+    stdout, stderr = StringIO(), StringIO()
+    try:
+        call_command(name, *args, stdout=stdout, stderr=stderr)
+    except CommandError as exc:
+        return Outcome("refused", " ".join([str(exc), stdout.getvalue(), stderr.getvalue()]))
+    return Outcome("done", stdout.getvalue())
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 CASES = [pytest.param(case, entry, id=f"{entry}: {case.name}") for case in ALL for entry in case.entries]
@@ -191,12 +370,14 @@ CASES = [pytest.param(case, entry, id=f"{entry}: {case.name}") for case in ALL f
 @pytest.fixture(autouse=True)
 def _limits(settings, guard_open_for_test_server) -> None:
     settings.FACTCHECK_MAX_TEXT_CHARS = TEXT_LIMIT
+    # A whole fetch ends within this, however slowly a server drips its page (finding 3).
+    settings.FACTCHECK_FETCH_DEADLINE = 2.0
 
 
 @pytest.mark.parametrize(("case", "entry"), CASES)
 def test_hostile_input_is_refused_with_a_reason_or_processed(
     case: Hostile, entry: str, client, editor, api_token, hostile_server, tmp_path,
-    django_capture_on_commit_callbacks, record_outcome,
+    django_capture_on_commit_callbacks, record_outcome, request,
 ) -> None:
     hostile_server.serve("/pages/good", Route(body=_html(GOOD_STORY)))
     capture = django_capture_on_commit_callbacks
@@ -210,8 +391,26 @@ def test_hostile_input_is_refused_with_a_reason_or_processed(
         outcome = via_admin_file(case, client=client, capture=capture)
     elif entry == "ingest":
         outcome = via_ingest(case, tmp_path=tmp_path, server=hostile_server, capture=capture)
-    else:
+    elif entry == "feed":
         outcome = via_feed(case, server=hostile_server, capture=capture)
+    elif entry == "subscription-api":
+        outcome = via_subscription_api(case, client=client, token=api_token)
+    elif entry == "subscription-admin":
+        client.force_login(editor)
+        outcome = via_subscription_admin(case, client=client)
+    elif entry in ("unsubscribe", "manage"):
+        outcome = via_token(case, entry, client=client, owner=editor)
+    elif entry == "email":
+        outcome = via_email(case, smtp=request.getfixturevalue("smtp_server"), owner=editor, capture=capture)
+    elif entry == "workflow":
+        outcome = via_workflow(case, client=client, token=api_token)
+    elif entry == "admin-workflow":
+        client.force_login(editor)
+        outcome = via_admin_workflow(case, client=client)
+    elif entry == "command":
+        outcome = via_command(case, editor=editor)
+    else:
+        raise AssertionError(f"no entry point called {entry!r}")
     record_outcome(case=case.name, entry=entry, outcome=outcome.kind, reason=outcome.reason)
 
     expect, reason = case.expectation(entry)
@@ -228,8 +427,11 @@ def test_hostile_input_is_refused_with_a_reason_or_processed(
         assert not re.search(case.forbidden, stored), "hostile content leaked into storage"
 
 
-def test_the_corpus_holds_at_least_thirty_hostile_inputs() -> None:
-    assert len(ALL) >= 30
+def test_the_corpus_holds_more_than_150_hostile_inputs_across_every_entry_point() -> None:
+    assert len(ALL) > 150
+    entries = {entry for case in ALL for entry in case.entries}
+    assert entries == {"api", "admin", "admin-file", "ingest", "feed", "subscription-api", "subscription-admin",
+                       "unsubscribe", "manage", "email", "workflow", "admin-workflow", "command"}
     assert len({case.name for case in ALL}) == len(ALL), "case names must be unique (they name the pages)"
 
 
