@@ -27,8 +27,9 @@ STANCE_VERBS: dict[str, str] = {
     "believes": "believes",
     "asks": "asked",
 }
-# Kinds whose content is the speaker's own words, shown in quotation marks.
-QUOTED_KINDS = (Claim.Kind.DIRECT, Claim.Kind.PARTIAL)
+# Kinds whose content is wholly the speaker's own words, shown in quotation marks (a partial
+# quote's content is a reported clause with a quoted piece inside: it keeps its own marks).
+QUOTED_KINDS = (Claim.Kind.DIRECT,)
 # Cues that name a source rather than a speech act read better in front: "According to X: ...".
 PREFIX_CUES = ("according to",)
 UNATTRIBUTED = "Unattributed"

@@ -62,3 +62,9 @@ def test_long_content_is_shortened_only_when_asked():
 def test_scores_are_rounded_for_people_and_clients():
     assert rounded_score(0.19999999999999998) == 0.2 and score_text(0.19999999999999998) == "0.20"
     assert rounded_score(None) is None and score_text(None) == "—"
+
+
+def test_a_partial_quote_keeps_its_own_quotation_marks_only():
+    claim = _claim(kind=Claim.Kind.PARTIAL, content='the bridge was "long overdue"', cue="said",
+                   stance=Claim.Stance.ASSERTS, speaker_mention="The chamber")
+    assert str(claim_sentence(claim)) == 'The chamber said: the bridge was "long overdue"'
