@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
 
 from . import checkworthiness
 from .lexicon import SPEECH, stance_of
 from .nlp import Parsed
 from .quotes import Quote, find_quotes, paragraph_breaks
-from .reported import Cue, conjoined, cues_in, is_cue_verb, subject_of
+from .reported import CONFIDENCE, Cue, conjoined, cues_in, is_cue_verb, subject_of
 from .speakers import Mention, Resolver, mention_from_token
 from .textview import TextView
 from .types import ExtractedClaim
@@ -118,49 +121,85 @@ def _nearest_nounish(frame, verb, qs, parsed):
     return cands[-1]
 
 
-def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes):
-    """(verb, subject, cue_text, cue_span, confidence) attributing a quotation, from nearby text."""
-    text = parsed.text
+@dataclass
+class QuoteAttribution:
+    """Who a quotation is attributed to by the text around it, and by which cue."""
+
+    verb: Token | None  # the cue verb, or None for a mark (':' or a dash)
+    subject: Token | None
+    cue_text: str | None  # "according to", ':' or the dash; None: the verb's own text
+    confidence: float
+
+
+# How sure each way of attributing a quotation from the text beside it is.
+BESIDE_CONFIDENCE = {"verb": 0.7, "according": 0.6, "cue_paragraph": 0.6, "headline_name": 0.5,
+                     "colon_subject": 0.45, "dash": 0.5}
+# A "Name:" before a quotation is a headline's speaker when at most this many tokens precede it.
+HEADLINE_NAME_TOKENS = 8
+
+
+def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes) -> QuoteAttribution | None:
+    """The attribution of a quotation from the text beside it: a speech verb in its sentence, a
+    cue paragraph ending "X said:", a "Name:" or a sentence before a colon, a dash after it."""
     after = _frame_tokens(parsed, q, qs, True)
     before = _frame_tokens(parsed, q, qs, False)
+    return (_speech_verb_beside(parsed, q, qs, before, after)
+            or _cue_paragraph(parsed, q)
+            or _colon_before(parsed, q, before)
+            or _dash_after(after))
+
+
+def _speech_verb_beside(parsed: Parsed, q: Quote, qs: _Quotes, before, after) -> QuoteAttribution | None:
+    """'"...," said X' or 'X said "..."' or 'according to X, "..."': the verb after the quotation
+    first, unless that sentence ends in a colon (it introduces the next quotation)."""
     a_verb = next((t for t in after if is_cue_verb(t) or t.lower_ == "according"), None)
     b_verb = next((t for t in reversed(before) if is_cue_verb(t) or t.lower_ == "according"), None)
-    after_text = text[q.close:parsed.tend(after[-1])] if after else ""
-    choice = None
+    after_text = parsed.text[q.close:parsed.tend(after[-1])] if after else ""
     if a_verb is not None and not after_text.rstrip().endswith(":"):
-        choice = (a_verb, after)
+        verb, frame = a_verb, after
     elif b_verb is not None:
-        choice = (b_verb, before)
+        verb, frame = b_verb, before
     elif a_verb is not None:
-        choice = (a_verb, after)
-    if choice:
-        verb, frame = choice
-        if verb.lower_ == "according":
-            to = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
-            subj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            return verb, subj or _nearest_nounish(frame, verb, qs, parsed), "according to", 0.6
-        subj = subject_of(verb)
-        if subj is None or qs.inside(parsed.tstart(subj)):
-            subj = _nearest_nounish(frame, verb, qs, parsed)
-        return verb, subj, None, 0.7
-    colon = _after_colon_paragraph(parsed, q, paragraph_breaks(text))
-    if colon is not None:
-        return colon[0], colon[1], None, 0.6
-    # headline style: Name: "..."; or a dash after the quotation: "..." -- Name
-    btxt = text[parsed.tstart(before[0]):q.open].rstrip() if before else ""
-    if btxt.endswith(":") and before:
-        names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
-        if names and len(before) <= 8:
-            return None, names[-1], ":", 0.5
-        # "X took aim at Y in a string of posts: "..."": the sentence's subject speaks
-        root = before[-1].sent.root
-        subj = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
-        if subj is not None and subj.pos_ in ("PROPN", "PRON") and parsed.tstart(subj) >= parsed.tstart(before[0]):
-            return None, subj, ":", 0.45
+        verb, frame = a_verb, after
+    else:
+        return None
+    if verb.lower_ == "according":
+        to = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+        subj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        return QuoteAttribution(verb, subj or _nearest_nounish(frame, verb, qs, parsed), "according to",
+                                BESIDE_CONFIDENCE["according"])
+    subj = subject_of(verb)
+    if subj is None or qs.inside(parsed.tstart(subj)):
+        subj = _nearest_nounish(frame, verb, qs, parsed)
+    return QuoteAttribution(verb, subj, None, BESIDE_CONFIDENCE["verb"])
+
+
+def _cue_paragraph(parsed: Parsed, q: Quote) -> QuoteAttribution | None:
+    colon = _after_colon_paragraph(parsed, q, paragraph_breaks(parsed.text))
+    return QuoteAttribution(colon[0], colon[1], None, BESIDE_CONFIDENCE["cue_paragraph"]) if colon else None
+
+
+def _colon_before(parsed: Parsed, q: Quote, before) -> QuoteAttribution | None:
+    """Headline style 'Name: "..."', or 'X took aim at Y in a string of posts: "..."' (the
+    sentence's subject speaks)."""
+    if not before or not parsed.text[parsed.tstart(before[0]):q.open].rstrip().endswith(":"):
+        return None
+    names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
+    if names and len(before) <= HEADLINE_NAME_TOKENS:
+        return QuoteAttribution(None, names[-1], ":", BESIDE_CONFIDENCE["headline_name"])
+    root = before[-1].sent.root
+    subj = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    if subj is not None and subj.pos_ in ("PROPN", "PRON") and parsed.tstart(subj) >= parsed.tstart(before[0]):
+        return QuoteAttribution(None, subj, ":", BESIDE_CONFIDENCE["colon_subject"])
+    return None
+
+
+def _dash_after(after) -> QuoteAttribution | None:
+    """'"..." -- Name': a dash and a name after the quotation."""
     if after and after[0].text and after[0].text[0] in DASHES:
         names = [t for t in after[1:6] if t.pos_ == "PROPN"]
         if names:
-            return None, names[0], after[0].text, 0.5
+            return QuoteAttribution(None, names[0], after[0].text, BESIDE_CONFIDENCE["dash"])
     return None
 
 
@@ -211,16 +250,36 @@ def _quote_is_claimable(text, q: Quote) -> bool:
     return words >= 3
 
 
+# A reported clause that is mostly (this share) inside quote marks attributes those quotations.
+QUOTED_SHARE = 0.6
+# A cue attributes a quotation only within this many characters of it.
+CUE_REACH = 400
+# Confidence of a direct quotation its reported clause attributes, one that carries on the
+# speaker of the quotation before, and one that carries on a reported claim's speaker.
+DIRECT_CONFIDENCE, CARRIED_CONFIDENCE, CARRIED_FROM_REPORTED_CONFIDENCE = 0.8, 0.5, 0.45
+# A partial quotation is surer than the bare reported clause it quotes from.
+PARTIAL_BONUS = 0.1
+
+
 def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
+    """The claims of one parsed text: reported speech from the cues, then the quotations."""
     text = parsed.text
     if not text.strip():
         return []
-    quotes = find_quotes(text)
-    qs = _Quotes(quotes)
+    qs = _Quotes(find_quotes(text))
     paras = paragraph_breaks(text)
-    cues = cues_in(parsed, qs.inside)
+    cues = _within_paragraphs(parsed, cues_in(parsed, qs.inside), paras)
+    cues.extend(_headline_cues(parsed, paras, qs))
+    built, quote_cue, consumed = _reported_claims(cues, qs)
+    built.extend(_quotation_claims(parsed, qs, paras, quote_cue, consumed, built))
+    return _finish(parsed, built, qs)
+
+
+def _within_paragraphs(parsed: Parsed, cues: list[Cue], paras: list[int]) -> list[Cue]:
+    """A reported clause never runs over a paragraph break: each cue's content is cut to the
+    paragraph of its cue word."""
+    text = parsed.text
     for c in cues:
-        # a reported clause never runs over a paragraph break
         if c.content and c.verb is not None:
             v = parsed.tstart(c.verb)
             k = bisect.bisect_right(paras, v)
@@ -229,19 +288,24 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
             c.content = [(max(a, ps), min(b, pe)) for a, b in c.content if min(b, pe) > max(a, ps)]
             c.content = [_strip(text, a, b) for a, b in c.content]
             c.content = [s for s in c.content if s[1] > s[0]]
-    cues.extend(_headline_cues(parsed, paras, qs))
+    return cues
 
-    quote_cue: dict[int, tuple] = {}  # id(quote) -> (cue, fraction)
+
+def _reported_claims(cues: list[Cue], qs: _Quotes) -> tuple[list[_Claim], dict[int, tuple[Cue, float]], set[int]]:
+    """Indirect and partial claims from the cues; a cue whose clause is mostly quoted attributes
+    those quotations instead (returned as id(quote) -> (cue, quoted share)), and the quotations a
+    partial claim quotes from are consumed by it."""
+    quote_cue: dict[int, tuple[Cue, float]] = {}
     consumed: set[int] = set()
     built: list[_Claim] = []
     for c in cues:
         if not c.content:
             continue
         frac, hit = _quoted_fraction(c.content, qs)
-        if frac >= 0.6:
+        if frac >= QUOTED_SHARE:
             for q in hit:
                 anchor = c.cue_spans[0][0] if c.cue_spans else q.open
-                if q.open > anchor + 400 or q.close < anchor - 400:
+                if q.open > anchor + CUE_REACH or q.close < anchor - CUE_REACH:
                     continue
                 prev = quote_cue.get(id(q))
                 if prev is None or frac > prev[1]:
@@ -249,52 +313,41 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
             continue
         if hit:
             # reported speech quoting some words: a partial quotation
-            built.append(_Claim("partial", c.content, c, c.subject, c.confidence + 0.1, hit))
+            built.append(_Claim("partial", c.content, c, c.subject, c.confidence + PARTIAL_BONUS, hit))
             consumed.update(id(q) for q in hit)
         else:
             built.append(_Claim("indirect", c.content, c, c.subject, c.confidence))
+    return built, quote_cue, consumed
 
-    # quotations
+
+def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: dict[int, tuple[Cue, float]],
+                      consumed: set[int], reported: list[_Claim]) -> list[_Claim]:
+    """Direct claims, one per quotation (or one per quotation split by its attribution), in order."""
+    text = parsed.text
+    out: list[_Claim] = []
     last_direct: _Claim | None = None
-    for q in quotes:
+    for q in qs.q:
         if id(q) in consumed:
             continue
         got = quote_cue.get(id(q))
         if not _quote_is_claimable(text, q) and not (got is None and _short_reply(parsed, q, qs)):
             continue
-        claim = None
         if got is not None:
-            c = got[0]
-            claim = _Claim("direct", q.segments, c, c.subject, 0.8, [q])
+            claim = _Claim("direct", q.segments, got[0], got[0].subject, DIRECT_CONFIDENCE, [q])
         else:
-            found = _find_for_quote(parsed, q, qs)
-            if found is not None:
-                verb, subj, cue_text, conf = found
-                cue = None
-                if verb is not None:
-                    toks = [verb] + ([verb.nbor(1)] if cue_text == "according to" else [])
-                    cue = Cue(verb, [(parsed.tstart(toks[0]), parsed.tend(toks[-1]))],
-                              cue_text or verb.text, subj, [], "frame", conf)
-                elif cue_text:
-                    # ':' or a dash: the cue is the mark itself
-                    pos = text.rfind(cue_text, 0, q.open) if cue_text == ":" else text.find(cue_text, q.close)
-                    cue = Cue(None, [(pos, pos + len(cue_text))] if pos >= 0 else [], cue_text, subj, [],
-                              "mark", conf)
-                claim = _Claim("direct", q.segments, cue, subj, conf, [q])
-            elif last_direct is not None and _carries_on(text, last_direct, q, paras, qs):
+            claim = _attributed_nearby(parsed, q, qs)
+            if claim is None and last_direct is not None and _carries_on(text, last_direct, q, paras, qs):
                 if _same_paragraph(paras, last_direct.spans[-1][1], q.open):
-                    last_direct.spans.extend(q.segments)
+                    last_direct.spans.extend(q.segments)  # the same speaker's next sentence
                     last_direct.quotes.append(q)
                     continue
-                claim = _Claim("direct", q.segments, last_direct.cue, last_direct.subject, 0.5, [q])
-                claim.inherited = last_direct
-            else:
+                claim = _carried_on(last_direct, q, CARRIED_CONFIDENCE)
+            elif claim is None:
                 # a quotation that follows a reported claim in the same paragraph carries on its
                 # speaker ('... because "Y," she said. "Z."': Z is hers too)
-                prev = _reported_before(built, q, paras)
+                prev = _reported_before(reported, q, paras)
                 if prev is not None and _carries_on(text, prev, q, paras, qs):
-                    claim = _Claim("direct", q.segments, prev.cue, prev.subject, 0.45, [q])
-                    claim.inherited = prev
+                    claim = _carried_on(prev, q, CARRIED_FROM_REPORTED_CONFIDENCE)
         if claim is None:
             continue
         # "A," he said, "B." -- one claim, two spans
@@ -304,10 +357,36 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
             last_direct.spans.extend(claim.spans)
             last_direct.quotes.append(q)
             continue
-        built.append(claim)
+        out.append(claim)
         last_direct = claim
+    return out
 
-    return _finish(parsed, built, qs)
+
+def _carried_on(prev: _Claim, q: Quote, confidence: float) -> _Claim:
+    claim = _Claim("direct", q.segments, prev.cue, prev.subject, confidence, [q])
+    claim.inherited = prev
+    return claim
+
+
+def _attributed_nearby(parsed: Parsed, q: Quote, qs: _Quotes) -> _Claim | None:
+    """A direct claim for a quotation whose attribution stands beside it (a speech verb in its
+    sentence, a headline "Name:", a dash "-- Name", a cue paragraph ending "X said:")."""
+    found = _find_for_quote(parsed, q, qs)
+    if found is None:
+        return None
+    text = parsed.text
+    cue = None
+    if found.verb is not None:
+        toks = [found.verb] + ([found.verb.nbor(1)] if found.cue_text == "according to" else [])
+        cue = Cue(found.verb, [(parsed.tstart(toks[0]), parsed.tend(toks[-1]))],
+                  found.cue_text or found.verb.text, found.subject, [], "frame", found.confidence)
+    elif found.cue_text:
+        # ':' or a dash: the cue is the mark itself
+        mark = found.cue_text
+        pos = text.rfind(mark, 0, q.open) if mark == ":" else text.find(mark, q.close)
+        cue = Cue(None, [(pos, pos + len(mark))] if pos >= 0 else [], mark, found.subject, [], "mark",
+                  found.confidence)
+    return _Claim("direct", q.segments, cue, found.subject, found.confidence, [q])
 
 
 _QUESTION_END = re.compile(r"\?[\s\"'\u201d\u2019)]*$")
@@ -360,7 +439,7 @@ def _headline_cues(parsed, paras, qs):
         if subj is None:
             continue
         # the mention widens from the head noun; keep it inside the headline
-        out.append(Cue(None, [(colon, colon + 1)], ":", subj, [(rest_a, rest_b)], "headline", 0.55))
+        out.append(Cue(None, [(colon, colon + 1)], ":", subj, [(rest_a, rest_b)], "headline", CONFIDENCE["headline"]))
     return out
 
 
@@ -433,80 +512,100 @@ def _outermost(built: list[_Claim]) -> list[_Claim]:
     return out
 
 
+# A claim whose speaker is unknown is worth this share of its rule's confidence.
+NO_SPEAKER_FACTOR = 0.7
+
+
 def _finish(parsed: Parsed, built: list[_Claim], qs: _Quotes) -> list[ExtractedClaim]:
-    text = parsed.text
-    # identical content from two cues: keep the more confident
-    seen = {}
+    """The claims to report: one per content, outermost only, speakers resolved in order."""
+    built = _outermost(sorted(_most_confident_per_content(built), key=lambda c: (c.spans[0][0], c.spans[0][1])))
     for c in built:
-        key = tuple(c.spans)
-        if key not in seen or c.confidence > seen[key].confidence:
-            seen[key] = c
-    built = _outermost(sorted(seen.values(), key=lambda c: (c.spans[0][0], c.spans[0][1])))
-    # speakers, resolved in document order of their mentions
-    for c in built:
-        if c.inherited is not None:
-            continue
-        if c.subject is not None:
-            subs = conjoined(c.subject) if c.subject.pos_ in ("PROPN", "NOUN") else [c.subject]
-            c.mention = mention_from_token(parsed, subs[0])
-            if c.cue is not None and c.cue.pattern == "headline" and c.mention is not None:
-                colon = c.cue.cue_spans[0][0]
-                line = text.rfind("\n", 0, colon) + 1
-                m = c.mention
-                m.start, m.end = _strip(text, line, colon)
-                m.text = text[m.start:m.end]
-                if m.pronoun is None:
-                    m.name = m.text
-                subs = subs[:1]
-            c.extra_mentions = [m for m in (mention_from_token(parsed, s) for s in subs[1:]) if m]
+        if c.inherited is None and c.subject is not None:
+            _attach_mentions(parsed, c)
     resolver = Resolver(parsed)
     order = sorted([c for c in built if c.mention is not None], key=lambda c: c.mention.start)
     for c in order:
         resolver.learn(c.mention)
-    names = {}
-    for c in order:
-        names[id(c)] = resolver.resolve(c.mention)
-    out = []
+    names = {id(c): resolver.resolve(c.mention) for c in order}
+    return [e for e in (_extracted(parsed, c, names, resolver) for c in built) if e is not None]
+
+
+def _most_confident_per_content(built: list[_Claim]) -> list[_Claim]:
+    """Identical content from two cues: the more confident reading."""
+    seen: dict[tuple, _Claim] = {}
     for c in built:
-        src = c.inherited or c
-        m = src.mention
-        name = names.get(id(src))
-        spk_spans = []
-        title = kind = None
-        if m is not None:
-            spk_spans = [(m.start, m.end)]
-            title, kind = m.title, m.kind
-            if src.extra_mentions:
-                # conjoined speakers: "Pyongyang and Moscow"
-                names_all = [name or m.text] + [resolver.expand(e.name or e.text) for e in src.extra_mentions]
-                spk_spans = [(m.start, max(e.end for e in src.extra_mentions))]
-                name = " and ".join(names_all)
-                kind = "group" if kind == "person" else kind
-        spans = [(a, b) for a, b in c.spans if b > a]
-        if c.kind == "direct" and spans:
-            # a quotation's trailing comma belongs to the sentence around it ("Absolutely not," said X)
-            a, b = spans[-1]
-            while b > a + 1 and text[b - 1] in ",;:":
-                b -= 1
-            spans[-1] = (a, b)
-        if not spans:
-            continue
-        content = " ".join(text[a:b] for a, b in spans)
-        cue = src.cue
-        sent = parsed.sent_at(spans[0][0])
-        sspan = (sent[0], sent[1]) if sent else (spans[0][0], spans[-1][1])
-        ents = len(parsed.ents_in(spans[0][0], spans[-1][1]))
-        score, reasons = checkworthiness.score(content, ents)
-        conf = c.confidence * (1.0 if m is not None else 0.7)
-        stance = _stance(cue)
-        out.append(ExtractedClaim(
-            kind=c.kind, content=content, content_spans=spans, stance=stance,
-            is_question=stance == "asks" or _QUESTION_END.search(content) is not None,
-            speaker=name, speaker_spans=spk_spans, speaker_title=title, speaker_kind=kind,
-            cue=cue.cue_text if cue else None, cue_spans=list(cue.cue_spans) if cue else [],
-            sentence=text[sspan[0]:sspan[1]], sentence_span=sspan,
-            score=score, score_reasons=reasons, confidence=min(1.0, conf)))
-    return out
+        key = tuple(c.spans)
+        if key not in seen or c.confidence > seen[key].confidence:
+            seen[key] = c
+    return list(seen.values())
+
+
+def _attach_mentions(parsed: Parsed, c: _Claim) -> None:
+    """The speaker's mention, widened from the subject token, and those of conjoined speakers."""
+    text = parsed.text
+    subs = conjoined(c.subject) if c.subject.pos_ in ("PROPN", "NOUN") else [c.subject]
+    c.mention = mention_from_token(parsed, subs[0])
+    if c.cue is not None and c.cue.pattern == "headline" and c.mention is not None:
+        # a headline's "Name:" is the whole mention, however the parser cut it
+        colon = c.cue.cue_spans[0][0]
+        line = text.rfind("\n", 0, colon) + 1
+        m = c.mention
+        m.start, m.end = _strip(text, line, colon)
+        m.text = text[m.start:m.end]
+        if m.pronoun is None:
+            m.name = m.text
+        subs = subs[:1]
+    c.extra_mentions = [m for m in (mention_from_token(parsed, s) for s in subs[1:]) if m]
+
+
+def _speaker(src: _Claim, names: dict[int, str | None], resolver: Resolver):
+    """(name, speaker spans, title, kind) of a claim's source."""
+    m = src.mention
+    name = names.get(id(src))
+    if m is None:
+        return name, [], None, None
+    spans, title, kind = [(m.start, m.end)], m.title, m.kind
+    if src.extra_mentions:
+        # conjoined speakers: "Pyongyang and Moscow"
+        names_all = [name or m.text] + [resolver.expand(e.name or e.text) for e in src.extra_mentions]
+        spans = [(m.start, max(e.end for e in src.extra_mentions))]
+        name = " and ".join(names_all)
+        kind = "group" if kind == "person" else kind
+    return name, spans, title, kind
+
+
+def _content_spans(text: str, c: _Claim) -> list[tuple[int, int]]:
+    spans = [(a, b) for a, b in c.spans if b > a]
+    if c.kind == "direct" and spans:
+        # a quotation's trailing comma belongs to the sentence around it ("Absolutely not," said X)
+        a, b = spans[-1]
+        while b > a + 1 and text[b - 1] in ",;:":
+            b -= 1
+        spans[-1] = (a, b)
+    return spans
+
+
+def _extracted(parsed: Parsed, c: _Claim, names: dict[int, str | None], resolver: Resolver) -> ExtractedClaim | None:
+    text = parsed.text
+    spans = _content_spans(text, c)
+    if not spans:
+        return None
+    src = c.inherited or c
+    name, spk_spans, title, kind = _speaker(src, names, resolver)
+    content = " ".join(text[a:b] for a, b in spans)
+    cue = src.cue
+    sent = parsed.sent_at(spans[0][0])
+    sspan = (sent[0], sent[1]) if sent else (spans[0][0], spans[-1][1])
+    score, reasons = checkworthiness.score(content, len(parsed.ents_in(spans[0][0], spans[-1][1])))
+    conf = c.confidence * (1.0 if src.mention is not None else NO_SPEAKER_FACTOR)
+    stance = _stance(cue)
+    return ExtractedClaim(
+        kind=c.kind, content=content, content_spans=spans, stance=stance,
+        is_question=stance == "asks" or _QUESTION_END.search(content) is not None,
+        speaker=name, speaker_spans=spk_spans, speaker_title=title, speaker_kind=kind,
+        cue=cue.cue_text if cue else None, cue_spans=list(cue.cue_spans) if cue else [],
+        sentence=text[sspan[0]:sspan[1]], sentence_span=sspan,
+        score=score, score_reasons=reasons, confidence=min(1.0, conf))
 
 
 def to_original(v: TextView, claims: list[ExtractedClaim]) -> list[ExtractedClaim]:

@@ -5,10 +5,17 @@ X accused Y of Z; X denied Y; a study found Y; polls show Y; Y, state media repo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Callable
 
-from .lexicon import (ADDRESSEE, REGARD, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY, SAY_OBJECT, SEEM, SPEECH,
-                      STANCE, XCOMP)
+from spacy.tokens import Token
+
+from .nlp import Parsed
+
+from .lexicon import (ADDRESSEE, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY,
+                      REGARD, SAY_OBJECT, SEEM, SPEECH, STANCE, XCOMP)
+
+Span = tuple[int, int]
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Cues whose passive subject is still the source ("he was quoted as saying").
@@ -25,14 +32,15 @@ LINK_UP = ("advcl", "conj", "xcomp", "pcomp", "acl", "relcl")
 
 @dataclass
 class Cue:
-    verb: object  # spaCy token
-    cue_spans: list
+    """An attribution cue and what it attributes, as one construction read it."""
+
+    verb: Token | None  # the cue word (a verb, or a noun for "allegations that")
+    cue_spans: list[Span]
     cue_text: str
-    subject: object | None  # spaCy token or None
-    content: list  # [(start, end)] global offsets
-    pattern: str
+    subject: Token | None  # the source, before widening to its noun phrase
+    content: list[Span]  # the claim's spans, in the text's offsets
+    pattern: str  # the construction that read it (a key of CONFIDENCE)
     confidence: float = 0.6
-    subjects: list = field(default_factory=list)  # conjoined subjects
 
 
 def is_cue_verb(tok) -> bool:
@@ -146,151 +154,235 @@ def _subtree_run(t):
     return doc[lo:hi + 1]
 
 
-def cues_in(parsed, in_quote) -> list[Cue]:
-    out = []
+@dataclass
+class VerbSite:
+    """A verb being read as a cue: the token, its lemma, its source and the cue's own words
+    ("pointed out" is one cue)."""
+
+    parsed: Parsed
+    tok: Token
+    lem: str
+    subject: Token | None
+    cue_spans: list[Span]
+    cue_text: str
+
+    @classmethod
+    def at(cls, parsed: Parsed, tok: Token) -> VerbSite:
+        words = sorted([tok] + [c for c in tok.children if c.dep_ == "prt"], key=lambda t: t.i)
+        return cls(parsed, tok, tok.lemma_.lower(), source_of(subject_of(tok)),
+                   [(parsed.tstart(t), parsed.tend(t)) for t in words], " ".join(t.text for t in words))
+
+    def cue(self, content: list[Span], pattern: str) -> Cue:
+        return Cue(self.tok, self.cue_spans, self.cue_text, self.subject, content, pattern, CONFIDENCE[pattern])
+
+
+# How sure each construction is that it found an attributed claim (it ranks two readings of the
+# same words, and a claim without a speaker is worth less).
+CONFIDENCE = {
+    "ccomp": 0.7,  # X said that Y
+    "ccomp_evidence": 0.5,  # a study found that Y
+    "ccomp_belief": 0.35,  # X believes that Y
+    "ccomp_own_belief": 0.2,  # I think Y, we hope Y: the writer's or speaker's own view
+    "parataxis": 0.55,  # Y, X said
+    "request": 0.4,  # X told Y to Z
+    "xcomp": 0.45,  # X vowed to Y
+    "dobj": 0.4,  # X denied Y, X accused Y of Z
+    "regard": 0.4,  # X sees Y as Z
+    "stance": 0.35,  # X called Y Z, X criticized Y
+    "object": 0.4,  # X says the plan is dead (parsed as an object)
+    "bare": 0.5,  # he said. (for nearby quotations only)
+    "according": 0.7,  # according to X, Y
+    "seem": 0.35,  # X seemed to Y
+    "noun": 0.3,  # allegations that Y
+    "noun_verb": 0.6,  # X said in a statement that Y
+    "any_verb": 0.3,  # X conceded that Y (a verb outside the lexicon)
+    "headline": 0.55,  # Name: what they said
+}
+
+
+def cues_in(parsed: Parsed, in_quote: Callable[[int], bool]) -> list[Cue]:
+    """Every cue in the text, in token order: each token is tried against the constructions
+    it can take part in (cues.tsv), the first that reads a claim wins."""
+    out: list[Cue] = []
     for tok in parsed.tokens:
-        low = tok.lower_
-        lem = tok.lemma_.lower()
-        if low == "according":
-            c = _according(parsed, tok)
-            if c:
-                out.append(c)
+        cue = _word_cue(parsed, tok, in_quote)
+        if cue is not _NOT_A_WORD_CUE:
+            if cue is not None:
+                out.append(cue)
             continue
-        if tok.pos_ == "NOUN" and lem in CLAIM_NOUNS:
-            c = _claim_noun(parsed, tok, in_quote)
-            if c:
-                out.append(c)
-            continue
-        if lem in SEEM and tok.pos_ in ("VERB", "AUX"):
-            c = _seem(parsed, tok, in_quote)
-            if c:
-                out.append(c)
-            continue
-        if lem == "expect" and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
-            c = _seem(parsed, tok, in_quote)
-            if c:
-                out.append(c)
-                continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
             continue
-        if lem not in CLAUSE and lem not in XCOMP and lem not in DOBJ and lem not in SPEECH \
-                and lem not in STANCE and lem not in REGARD and lem not in ADDRESSEE:
-            c = _any_verb_with_that_clause(parsed, tok, in_quote)
-            if c:
-                out.append(c)
+        lem = tok.lemma_.lower()
+        if lem not in LEXICON_VERBS:
+            cue = _any_verb_with_that_clause(parsed, tok, in_quote)
+            if cue is not None:
+                out.append(cue)
             continue
         if in_quote(parsed.tstart(tok)):
             continue
-        subj = source_of(subject_of(tok))
-        cue_toks = [tok] + [c for c in tok.children if c.dep_ == "prt"]
-        cue_spans = [(parsed.tstart(t), parsed.tend(t)) for t in sorted(cue_toks, key=lambda t: t.i)]
-        cue_text = " ".join(tok.doc[t.i].text for t in sorted(cue_toks, key=lambda t: t.i))
-        made = False
-        if lem in CLAUSE and lem not in QUOTE_ONLY:
-            comps = [c for c in tok.children if c.dep_ == "ccomp"]
-            if not comps and lem in SPEECH and lem not in XCOMP:
-                # "He said legalizing it could ..." parsed with an xcomp
-                comps = [c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i
-                         and not any(g.lower_ == "to" and g.i < c.i for g in c.children)]
-            if not comps and lem in SPEECH:
-                comps = _that_clause_below(tok)
-            if not comps and tok.dep_ == "parataxis":
-                # "Y, X said" and "A, X said, B": the reported clause is the head the cue hangs from
-                spans = _around(parsed, tok, tok.head)
-                if spans and subj is not None:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, spans, "parataxis", 0.55))
-                    made = True
-            spans = []
-            for c in comps:
-                span = _trim(parsed, _subtree_run(c))
-                if span:
-                    spans.append(span)
-            if spans:
-                if subj is not None and subj.i > tok.i and any(
-                        s[0] >= parsed.tend(subj) for s in spans) and lem not in ("say", "add"):
-                    pass
-                conf = 0.7 if lem in SPEECH else (0.5 if lem in EVIDENCE else 0.35)
-                if lem in BELIEF and (subj is None or subj.lower_ in ("i", "we", "you")):
-                    conf = 0.2
-                if subj is not None or lem in EVIDENCE or lem in SPEECH:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, spans, "ccomp", conf))
-                    made = True
-        if not made and lem in ADDRESSEE and subj is not None:
-            # "told Megyn not to worry", "asked voters to turn out": the addressee and the request
-            who = next((c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i > tok.i), None)
-            inf = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.i > tok.i and any(
-                g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
-            if who is not None and inf is not None and who.i < inf.i:
-                span = _trim(parsed, tok.doc[who.left_edge.i:inf.right_edge.i + 1])
-                if span:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "request", 0.4))
-                    made = True
-        if not made and lem in XCOMP:
-            for c in tok.children:
-                if c.dep_ == "xcomp":
-                    span = _trim(parsed, _subtree_run(c))
-                    if span and subj is not None:
-                        out.append(Cue(tok, cue_spans, cue_text, subj, [span], "xcomp", 0.45))
-                        made = True
+        site = VerbSite.at(parsed, tok)
+        for words, rule in VERB_RULES:
+            if lem in words:
+                cue = rule(site, in_quote)
+                if cue is not None:
+                    out.append(cue)
                     break
-        if not made and lem in DOBJ:
-            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            # evidence with a noun-phrase object speaks only through a document or data ("surveys
-            # show Y ahead", "images showed Y"), not "finding common ground"
-            if lem in EVIDENCE and lem not in SPEECH and (subj is None or subj.lemma_.lower() not in DOCUMENT_NOUNS):
-                obj = None
-            if obj is not None and subj is not None:
-                run = list(_subtree_run(obj))
-                # "accused Y of Z", "blamed Y for/on Z", "rejected Y as Z", "polls show Y ahead by Z":
-                # what follows the object belongs to the claim
-                hi = max([c.right_edge.i for c in tok.children if c.i > obj.i and (
-                    c.dep_ == "prep" and c.lower_ in OBJECT_PREPS or
-                    lem in EVIDENCE and c.dep_ in ("advmod", "oprd", "xcomp", "acomp", "prep"))], default=-1)
-                if hi > run[-1].i:
-                    run = list(tok.doc[obj.left_edge.i:hi + 1])
-                span = _trim(parsed, run)
-                if span:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "dobj", 0.4))
-                    made = True
-        if not made and lem in REGARD and subj is not None:
-            # "he sees Cruz as a uniter", "voters see Clinton as the stronger candidate"
-            obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
-            as_ = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
-            if obj is None and as_ is not None:
-                as_obj = next((g for g in as_.children if g.dep_ == "pobj"), None)
-                obj = next((g for g in (as_obj.children if as_obj is not None else []) if g.dep_ == "dobj"), None)
-            if obj is not None and as_ is not None:
-                span = _trim(parsed, tok.doc[obj.left_edge.i:as_.right_edge.i + 1])
-                if span:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "regard", 0.4))
-                    made = True
-        if not made and lem in STANCE and subj is not None:
-            parts = [c for c in tok.children if c.i > tok.i and (
-                c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative") or
-                c.dep_ == "prep" and c.lower_ in STANCE_PREPS or
-                # "calling for the United States to step up ...": a for-to clause
-                c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children))]
-            if parts and not (len(parts) == 1 and parts[0].dep_ == "dative"):
-                lo = min(p.left_edge.i for p in parts)
-                hi = max(p.right_edge.i for p in parts)
-                if parts[0].dep_ == "prep" and parts[0].lower_ in PREP_TOPIC and len(parts) == 1:
-                    lo = parts[0].i + 1
-                span = _trim(parsed, tok.doc[lo:hi + 1])
-                if span:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "stance", 0.35))
-                    made = True
-        if not made and lem in SAY_OBJECT and subj is not None:
-            # "X says the plan is dead" parsed as an object; "half said so", "most said yes"
-            obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
-            if obj is not None and not in_quote(parsed.tstart(obj)) and obj.lemma_.lower() not in CLAIM_NOUNS:
-                span = _trim(parsed, _subtree_run(obj))
-                if span:
-                    out.append(Cue(tok, cue_spans, cue_text, subj, [span], "object", 0.4))
-                    made = True
-        if not made and lem in SPEECH and subj is not None:
-            # a bare cue ("he said.") kept for attributing nearby quotations only
-            out.append(Cue(tok, cue_spans, cue_text, subj, [], "bare", 0.5))
     return out
+
+
+_NOT_A_WORD_CUE = Cue(None, [], "", None, [], "none")
+
+
+def _word_cue(parsed: Parsed, tok: Token, in_quote) -> Cue | None:
+    """Cues that are not verbs of the lexicon: "according to", claim nouns, seeming and "is
+    expected to". _NOT_A_WORD_CUE when the token is none of them."""
+    lem = tok.lemma_.lower()
+    if tok.lower_ == "according":
+        return _according(parsed, tok)
+    if tok.pos_ == "NOUN" and lem in CLAIM_NOUNS:
+        return _claim_noun(parsed, tok, in_quote)
+    if lem in SEEM and tok.pos_ in ("VERB", "AUX"):
+        return _seem(parsed, tok, in_quote)
+    if lem == "expect" and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
+        cue = _seem(parsed, tok, in_quote)
+        if cue is not None:
+            return cue
+    return _NOT_A_WORD_CUE
+
+
+def _reported_clause(site: VerbSite, in_quote) -> Cue | None:
+    """X said (that) Y; a study found Y; X believes Y; Y, X said; A, X said, B."""
+    tok, lem, subj = site.tok, site.lem, site.subject
+    comps = [c for c in tok.children if c.dep_ == "ccomp"]
+    if not comps and lem in SPEECH and lem not in XCOMP:
+        # "He said legalizing it could ..." parsed with an xcomp
+        comps = [c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i
+                 and not any(g.lower_ == "to" and g.i < c.i for g in c.children)]
+    if not comps and lem in SPEECH:
+        comps = _that_clause_below(tok)
+    if not comps and tok.dep_ == "parataxis":
+        # "Y, X said" and "A, X said, B": the reported clause is the head the cue hangs from
+        spans = _around(site.parsed, tok, tok.head)
+        return site.cue(spans, "parataxis") if spans and subj is not None else None
+    spans = [s for s in (_trim(site.parsed, _subtree_run(c)) for c in comps) if s]
+    if not spans or (subj is None and lem not in EVIDENCE and lem not in SPEECH):
+        return None
+    pattern = "ccomp" if lem in SPEECH else "ccomp_evidence" if lem in EVIDENCE else "ccomp_belief"
+    if lem in BELIEF and (subj is None or subj.lower_ in ("i", "we", "you")):
+        pattern = "ccomp_own_belief"
+    return site.cue(spans, pattern)
+
+
+def _request(site: VerbSite, in_quote) -> Cue | None:
+    """X told Y to Z: "told Megyn not to worry", "asked voters to turn out"."""
+    tok = site.tok
+    if site.subject is None:
+        return None
+    who = next((c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i > tok.i), None)
+    inf = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.i > tok.i and any(
+        g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
+    if who is None or inf is None or who.i > inf.i:
+        return None
+    span = _trim(site.parsed, tok.doc[who.left_edge.i:inf.right_edge.i + 1])
+    return site.cue([span], "request") if span else None
+
+
+def _infinitive(site: VerbSite, in_quote) -> Cue | None:
+    """X vowed to Y, X threatened to Y."""
+    comp = next((c for c in site.tok.children if c.dep_ == "xcomp"), None)
+    if comp is None or site.subject is None:
+        return None
+    span = _trim(site.parsed, _subtree_run(comp))
+    return site.cue([span], "xcomp") if span else None
+
+
+def _object(site: VerbSite, in_quote) -> Cue | None:
+    """X denied Y; X accused Y of Z; X blamed Y for Z; X rejected Y as Z; surveys show Y ahead."""
+    tok, lem, subj = site.tok, site.lem, site.subject
+    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    # evidence with a noun-phrase object speaks only through a document or data ("surveys show Y
+    # ahead", "images showed Y"), not "finding common ground"
+    if lem in EVIDENCE and lem not in SPEECH and (subj is None or subj.lemma_.lower() not in DOCUMENT_NOUNS):
+        return None
+    if obj is None or subj is None:
+        return None
+    run = list(_subtree_run(obj))
+    # what follows the object belongs to the claim
+    hi = max([c.right_edge.i for c in tok.children if c.i > obj.i and (
+        c.dep_ == "prep" and c.lower_ in OBJECT_PREPS or
+        lem in EVIDENCE and c.dep_ in ("advmod", "oprd", "xcomp", "acomp", "prep"))], default=-1)
+    if hi > run[-1].i:
+        run = list(tok.doc[obj.left_edge.i:hi + 1])
+    span = _trim(site.parsed, run)
+    return site.cue([span], "dobj") if span else None
+
+
+def _regard(site: VerbSite, in_quote) -> Cue | None:
+    """X sees Y as Z: "he sees Cruz as a uniter", "voters see Clinton as the stronger candidate"."""
+    tok = site.tok
+    if site.subject is None:
+        return None
+    obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+    as_ = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > tok.i), None)
+    if obj is None and as_ is not None:
+        as_obj = next((g for g in as_.children if g.dep_ == "pobj"), None)
+        obj = next((g for g in (as_obj.children if as_obj is not None else []) if g.dep_ == "dobj"), None)
+    if obj is None or as_ is None:
+        return None
+    span = _trim(site.parsed, tok.doc[obj.left_edge.i:as_.right_edge.i + 1])
+    return site.cue([span], "regard") if span else None
+
+
+def _stance_object(site: VerbSite, in_quote) -> Cue | None:
+    """X called Y Z, X criticized Y, X urged Y to Z, X called for Y, X railed against Y."""
+    tok = site.tok
+    if site.subject is None:
+        return None
+    parts = [c for c in tok.children if c.i > tok.i and (
+        c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "dative") or
+        c.dep_ == "prep" and c.lower_ in STANCE_PREPS or
+        # "calling for the United States to step up ...": a for-to clause
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children))]
+    if not parts or len(parts) == 1 and parts[0].dep_ == "dative":
+        return None
+    lo = min(p.left_edge.i for p in parts)
+    hi = max(p.right_edge.i for p in parts)
+    if parts[0].dep_ == "prep" and parts[0].lower_ in PREP_TOPIC and len(parts) == 1:
+        lo = parts[0].i + 1
+    span = _trim(site.parsed, tok.doc[lo:hi + 1])
+    return site.cue([span], "stance") if span else None
+
+
+def _said_object(site: VerbSite, in_quote) -> Cue | None:
+    """X says the plan is dead (parsed as an object); "half said so", "most said yes"."""
+    tok = site.tok
+    if site.subject is None:
+        return None
+    obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+    if obj is None or in_quote(site.parsed.tstart(obj)) or obj.lemma_.lower() in CLAIM_NOUNS:
+        return None
+    span = _trim(site.parsed, _subtree_run(obj))
+    return site.cue([span], "object") if span else None
+
+
+def _bare(site: VerbSite, in_quote) -> Cue | None:
+    """A bare cue ("he said."), kept for attributing nearby quotations only."""
+    return site.cue([], "bare") if site.subject is not None else None
+
+
+# The constructions a verb of the lexicon is tried against, in order; the first that reads a
+# claim wins.
+VERB_RULES: list[tuple[set[str], Callable[[VerbSite, Callable[[int], bool]], Cue | None]]] = [
+    (CLAUSE - QUOTE_ONLY, _reported_clause),
+    (ADDRESSEE, _request),
+    (XCOMP, _infinitive),
+    (DOBJ, _object),
+    (REGARD, _regard),
+    (STANCE, _stance_object),
+    (SAY_OBJECT, _said_object),
+    (SPEECH, _bare),
+]
+LEXICON_VERBS = CLAUSE | XCOMP | DOBJ | SPEECH | STANCE | REGARD | ADDRESSEE
 
 
 def _around(parsed, cue, head) -> list:
@@ -328,7 +420,8 @@ def _any_verb_with_that_clause(parsed, tok, in_quote):
     span = _trim(parsed, _subtree_run(comp))
     if not span:
         return None
-    return Cue(tok, [(parsed.tstart(tok), parsed.tend(tok))], tok.text, subj, [span], "any_verb", 0.3)
+    return Cue(tok, [(parsed.tstart(tok), parsed.tend(tok))], tok.text, subj, [span], "any_verb",
+               CONFIDENCE["any_verb"])
 
 
 def _according(parsed, tok):
@@ -351,7 +444,7 @@ def _according(parsed, tok):
     if not spans:
         return None
     cue_spans = [(parsed.tstart(tok), parsed.tend(to))]
-    return Cue(tok, cue_spans, tok.doc[tok.i:to.i + 1].text, pobj, spans, "according", 0.7)
+    return Cue(tok, cue_spans, tok.doc[tok.i:to.i + 1].text, pobj, spans, "according", CONFIDENCE["according"])
 
 
 def _seem(parsed, tok, in_quote):
@@ -377,7 +470,7 @@ def _seem(parsed, tok, in_quote):
         if a.dep_ == "agent":
             agent = next((g for g in a.children if g.dep_ == "pobj"), None)
     cue_spans = [(parsed.tstart(tok), parsed.tend(tok))]
-    return Cue(tok, cue_spans, tok.text, agent, spans, "seem", 0.35)
+    return Cue(tok, cue_spans, tok.text, agent, spans, "seem", CONFIDENCE["seem"])
 
 
 def _claim_noun(parsed, tok, in_quote):
@@ -419,7 +512,8 @@ def _claim_noun(parsed, tok, in_quote):
             if src is not None and verb.lemma_.lower() in SPEECH:
                 cue = verb
     cue_spans = [(parsed.tstart(cue), parsed.tend(cue))]
-    return Cue(cue, cue_spans, cue.text, src, [span], "noun", 0.3 if cue is tok else 0.6)
+    pattern = "noun" if cue is tok else "noun_verb"
+    return Cue(cue, cue_spans, cue.text, src, [span], pattern, CONFIDENCE[pattern])
 
 
 def _that_clause_below(verb):
