@@ -240,15 +240,18 @@ def rule_for(*, from_status: str, to: str) -> Rule | None:
     return TRANSITIONS.get((from_status, to))
 
 
-def _actor_may(rule: Rule, move: Move) -> bool:
-    if not _can(move.user, rule.permission):
-        return False
+def _actor_refusal(rule: Rule, move: Move) -> str | None:
+    """Why this user may not make this move (an actor guard's message), or None if they may."""
     try:
         for guard in rule.actor_guards:
             guard(move)
-    except (NotAllowed, InvalidInput):
-        return False
-    return True
+    except (NotAllowed, InvalidInput) as exc:
+        return exc.message
+    return None
+
+
+def _actor_may(rule: Rule, move: Move) -> bool:
+    return _can(move.user, rule.permission) and _actor_refusal(rule, move) is None
 
 
 def available_transitions(*, claim: Claim, user: AbstractBaseUser) -> list[str]:
@@ -273,11 +276,9 @@ def transition_refusals(*, claim: Claim, user: AbstractBaseUser) -> list[tuple[s
         if source != claim.status or not _can(user, rule.permission):
             continue
         move = Move(claim=claim, to=target, user=user, note="", assignee=None, rating=None, conclusion=None)
-        try:
-            for guard in rule.actor_guards:
-                guard(move)
-        except (NotAllowed, InvalidInput) as exc:
-            refused.append((rule.label, exc.message))
+        reason = _actor_refusal(rule, move)
+        if reason is not None:
+            refused.append((rule.label, reason))
     return refused
 
 
