@@ -58,6 +58,9 @@ class _Claim:
         self.mention: Mention | None = None
         self.extra_mentions: list[Mention] = []
         self.inherited = None  # a claim whose speaker this one carries on
+        # the construction that found it: a cue's pattern, a way of attributing a quotation from
+        # the text beside it, or "carried_on" / "carried_from_reported"
+        self.rule = cue.pattern if cue is not None else "none"
 
 
 def _quoted_fraction(spans, qs: _Quotes):
@@ -128,7 +131,11 @@ class QuoteAttribution:
     verb: Token | None  # the cue verb, or None for a mark (':' or a dash)
     subject: Token | None
     cue_text: str | None  # "according to", ':' or the dash; None: the verb's own text
-    confidence: float
+    rule: str  # the way it was found (a key of BESIDE_CONFIDENCE)
+
+    @property
+    def confidence(self) -> float:
+        return BESIDE_CONFIDENCE[self.rule]
 
 
 # How sure each way of attributing a quotation from the text beside it is.
@@ -167,16 +174,16 @@ def _speech_verb_beside(parsed: Parsed, q: Quote, qs: _Quotes, before, after) ->
         to = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
         subj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         return QuoteAttribution(verb, subj or _nearest_nounish(frame, verb, qs, parsed), "according to",
-                                BESIDE_CONFIDENCE["according"])
+                                "according")
     subj = subject_of(verb)
     if subj is None or qs.inside(parsed.tstart(subj)):
         subj = _nearest_nounish(frame, verb, qs, parsed)
-    return QuoteAttribution(verb, subj, None, BESIDE_CONFIDENCE["verb"])
+    return QuoteAttribution(verb, subj, None, "verb")
 
 
 def _cue_paragraph(parsed: Parsed, q: Quote) -> QuoteAttribution | None:
     colon = _after_colon_paragraph(parsed, q, paragraph_breaks(parsed.text))
-    return QuoteAttribution(colon[0], colon[1], None, BESIDE_CONFIDENCE["cue_paragraph"]) if colon else None
+    return QuoteAttribution(colon[0], colon[1], None, "cue_paragraph") if colon else None
 
 
 def _colon_before(parsed: Parsed, q: Quote, before) -> QuoteAttribution | None:
@@ -186,11 +193,11 @@ def _colon_before(parsed: Parsed, q: Quote, before) -> QuoteAttribution | None:
         return None
     names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
     if names and len(before) <= HEADLINE_NAME_TOKENS:
-        return QuoteAttribution(None, names[-1], ":", BESIDE_CONFIDENCE["headline_name"])
+        return QuoteAttribution(None, names[-1], ":", "headline_name")
     root = before[-1].sent.root
     subj = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
     if subj is not None and subj.pos_ in ("PROPN", "PRON") and parsed.tstart(subj) >= parsed.tstart(before[0]):
-        return QuoteAttribution(None, subj, ":", BESIDE_CONFIDENCE["colon_subject"])
+        return QuoteAttribution(None, subj, ":", "colon_subject")
     return None
 
 
@@ -199,7 +206,10 @@ def _dash_after(after) -> QuoteAttribution | None:
     if after and after[0].text and after[0].text[0] in DASHES:
         names = [t for t in after[1:6] if t.pos_ == "PROPN"]
         if names:
-            return QuoteAttribution(None, names[0], after[0].text, BESIDE_CONFIDENCE["dash"])
+            name = names[0]
+            while name.i + 1 < len(name.doc) and name.nbor(1).pos_ == "PROPN":
+                name = name.nbor(1)  # the last word of the name is its head ("Nora Holm")
+            return QuoteAttribution(None, name, after[0].text, "dash")
     return None
 
 
@@ -341,13 +351,13 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
                     last_direct.spans.extend(q.segments)  # the same speaker's next sentence
                     last_direct.quotes.append(q)
                     continue
-                claim = _carried_on(last_direct, q, CARRIED_CONFIDENCE)
+                claim = _carried_on(last_direct, q, CARRIED_CONFIDENCE, "carried_on")
             elif claim is None:
                 # a quotation that follows a reported claim in the same paragraph carries on its
                 # speaker ('... because "Y," she said. "Z."': Z is hers too)
                 prev = _reported_before(reported, q, paras)
                 if prev is not None and _carries_on(text, prev, q, paras, qs):
-                    claim = _carried_on(prev, q, CARRIED_FROM_REPORTED_CONFIDENCE)
+                    claim = _carried_on(prev, q, CARRIED_FROM_REPORTED_CONFIDENCE, "carried_from_reported")
         if claim is None:
             continue
         # "A," he said, "B." -- one claim, two spans
@@ -362,9 +372,10 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
     return out
 
 
-def _carried_on(prev: _Claim, q: Quote, confidence: float) -> _Claim:
+def _carried_on(prev: _Claim, q: Quote, confidence: float, rule: str) -> _Claim:
     claim = _Claim("direct", q.segments, prev.cue, prev.subject, confidence, [q])
     claim.inherited = prev
+    claim.rule = rule
     return claim
 
 
@@ -379,12 +390,12 @@ def _attributed_nearby(parsed: Parsed, q: Quote, qs: _Quotes) -> _Claim | None:
     if found.verb is not None:
         toks = [found.verb] + ([found.verb.nbor(1)] if found.cue_text == "according to" else [])
         cue = Cue(found.verb, [(parsed.tstart(toks[0]), parsed.tend(toks[-1]))],
-                  found.cue_text or found.verb.text, found.subject, [], "frame", found.confidence)
+                  found.cue_text or found.verb.text, found.subject, [], found.rule, found.confidence)
     elif found.cue_text:
         # ':' or a dash: the cue is the mark itself
         mark = found.cue_text
         pos = text.rfind(mark, 0, q.open) if mark == ":" else text.find(mark, q.close)
-        cue = Cue(None, [(pos, pos + len(mark))] if pos >= 0 else [], mark, found.subject, [], "mark",
+        cue = Cue(None, [(pos, pos + len(mark))] if pos >= 0 else [], mark, found.subject, [], found.rule,
                   found.confidence)
     return _Claim("direct", q.segments, cue, found.subject, found.confidence, [q])
 
@@ -605,7 +616,7 @@ def _extracted(parsed: Parsed, c: _Claim, names: dict[int, str | None], resolver
         speaker=name, speaker_spans=spk_spans, speaker_title=title, speaker_kind=kind,
         cue=cue.cue_text if cue else None, cue_spans=list(cue.cue_spans) if cue else [],
         sentence=text[sspan[0]:sspan[1]], sentence_span=sspan,
-        score=score, score_reasons=reasons, confidence=min(1.0, conf))
+        score=score, score_reasons=reasons, confidence=min(1.0, conf), rule=c.rule)
 
 
 def to_original(v: TextView, claims: list[ExtractedClaim]) -> list[ExtractedClaim]:

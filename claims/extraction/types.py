@@ -28,6 +28,7 @@ class ExtractedClaim:
     score: float = 0.0
     score_reasons: list[str] = field(default_factory=list)
     confidence: float = 0.5
+    rule: str = ""  # the construction that found it ("ccomp", "parataxis", "verb", "carried_on"...)
 
     @property
     def start(self) -> int:
@@ -58,5 +59,6 @@ class ExtractedClaim:
             score=round(self.score, 3),
             score_reasons=list(self.score_reasons),
             confidence=round(self.confidence, 3),
+            rule=self.rule,
         )
         return out
