@@ -33,7 +33,7 @@ demo: migrate
 
 ## make run: install, migrate the embedded SQLite database, load the demo and serve the site.
 run: demo
-	@echo "Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/docs/"
+	@echo "Home: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/docs/"
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite and in-process tasks unless DATABASE_URL/REDIS_URL are set).

@@ -106,7 +106,8 @@
       } else if (key === "k" || key === "ArrowUp") {
         cursor = Math.max(cursor - 1, 0);
         show();
-      } else if (key === "Enter" || key === "o") {
+      } else if ((key === "Enter" && !/^(A|BUTTON)$/.test(event.target.tagName || "")) || key === "o") {
+        // Enter on a focused link or button keeps its own meaning.
         var link = rows[cursor].querySelector("th a, td a");
         if (link) window.location.assign(link.href);
       } else if (ACTION_KEYS[key]) {

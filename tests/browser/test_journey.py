@@ -218,3 +218,10 @@ def test_a_pasted_wire_story_becomes_a_published_and_corrected_fact_check(live_s
                             " return r.scrollWidth - r.clientWidth; })()")
     assert clipped <= 0, f"the claims table is {clipped} px wider than its box at 1280 px"
     shot(edit, "11-claims-list")
+
+    # 10. Enter opens the claim under the keyboard cursor.
+    edit.keyboard.press("j")
+    second = edit.locator("#result_list tr.fc-cursor .field-statement a").get_attribute("href")
+    edit.keyboard.press("Enter")
+    edit.wait_for_url(f"**{second}")
+    assert edit.is_visible("#fc-workflow")
