@@ -9,6 +9,7 @@ trusted proxy saw. Anything to its left was written by the client and is not bel
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -25,7 +26,7 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-min(proxies, len(forwarded))]
 
 
-def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list[str]:
+def lockout_parameters(request_or_attempt: Any, credentials: dict | None = None) -> list[str]:
     """Per user name and per address (either one over the limit locks). A failure without a user
     name, such as a wrong API token, counts for its address only: counting it under an empty name
     would lock every token user everywhere at once."""
