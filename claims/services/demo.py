@@ -27,6 +27,7 @@ from claims.services import workflow
 from claims.services.alerts import create_subscription
 from claims.services.articles import submit_article
 from claims.services.errors import DomainError
+from claims.services.pipeline import process_article
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 S = Claim.Status
@@ -116,6 +117,10 @@ def _articles(users: dict[str, User], result: DemoResult) -> None:
             byline=spec.byline, published_at=published, outlet=outlet, source=Article.Source.TEXT,
             submitted_by=users["researcher"],
         )
+        # With a broker (REDIS_URL) the article waits for a worker; the demo needs its claims now.
+        # Processing is a compare-and-set on the status, so a worker taking it too does nothing.
+        if Article.objects.filter(pk=submission.article.pk, status=Article.Status.QUEUED).exists():
+            process_article(article_id=submission.article.pk)
         result.articles.append(submission.article)
 
 

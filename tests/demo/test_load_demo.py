@@ -90,3 +90,15 @@ def test_the_demo_shows_a_similar_earlier_claim_on_sqlite_too(demo):
     from claims.selectors.claims import similar_claims
 
     assert any(similar_claims(claim=claim) for claim in Claim.objects.all())
+
+
+def test_the_demo_processes_its_articles_itself_when_tasks_go_to_a_broker(settings, monkeypatch):
+    # With REDIS_URL set nothing is processed on commit; the demo must not wait for a worker.
+    monkeypatch.setattr("claims.services.articles.enqueue_processing", lambda *, article_id: None)
+    settings.DEBUG = True
+    settings.FACTCHECK_DEMO = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=StringIO())
+    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.DONE}
+    assert Claim.objects.filter(status=S.CORRECTED).exists()
