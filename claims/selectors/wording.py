@@ -57,10 +57,15 @@ class ClaimSentence:
     def prefix_form(self) -> bool:
         return self.cue.lower() in PREFIX_CUES
 
+    @property
+    def shown_cue(self) -> str:
+        # A cue that opens the sentence ("According to X: ...") starts with a capital.
+        return self.cue[:1].upper() + self.cue[1:] if self.prefix_form else self.cue
+
     def as_text(self, *, emphasis: str = "*") -> str:
         """Plain text, the cue emphasised the way plain-text mail does: `X *denied*: Y`."""
-        cue = f"{emphasis}{self.cue}{emphasis}"
-        head = f"{cue[:1].upper()}{cue[1:]} {self.shown_speaker}" if self.prefix_form else f"{self.shown_speaker} {cue}"
+        cue = f"{emphasis}{self.shown_cue}{emphasis}"
+        head = f"{cue} {self.shown_speaker}" if self.prefix_form else f"{self.shown_speaker} {cue}"
         question = " [question]" if self.is_question else ""
         return f"{head}: {self.shown_content}{question}"
 
@@ -70,7 +75,8 @@ class ClaimSentence:
     def as_html(self) -> SafeString:
         """The sentence marked up for pages (classes in static/claims/*.css; no inline style)."""
         speaker = format_html('<span class="fc-speaker">{}</span>', self.shown_speaker)
-        cue = format_html('<em class="fc-cue fc-stance-{}" title="stance: {}">{}</em>', self.stance, self.stance, self.cue)
+        cue = format_html('<em class="fc-cue fc-stance-{}" title="stance: {}">{}</em>', self.stance, self.stance,
+                          self.shown_cue)
         head = format_html("{} {}", cue, speaker) if self.prefix_form else format_html("{} {}", speaker, cue)
         question = mark_safe(' <span class="fc-question">question</span>') if self.is_question else ""  # noqa: S308 - a constant
         return format_html('<span class="fc-sentence">{}: <span class="fc-content">{}</span>{}</span>',

@@ -38,6 +38,8 @@ def test_without_a_cue_the_stance_gives_the_verb(stance, verb):
 def test_a_source_cue_reads_in_front_and_a_missing_speaker_is_named_as_such():
     claim = _claim(cue="according to", stance=Claim.Stance.ASSERTS, speaker_mention="the transport authority")
     assert str(claim_sentence(claim)) == "According to the transport authority: those claims"
+    assert claim_sentence(claim).as_text() == "*According to* the transport authority: those claims"
+    assert ">According to</em> <span" in claim_sentence(claim).as_html()
     assert str(claim_sentence(_claim(speaker_mention=""))) == "Unattributed denied: those claims"
 
 
