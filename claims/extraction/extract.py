@@ -280,6 +280,7 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
     paras = paragraph_breaks(text)
     cues = _within_paragraphs(parsed, cues_in(parsed, qs.inside), paras)
     cues.extend(_headline_cues(parsed, paras, qs))
+    cues.extend(_block_after_cue_paragraph(parsed, paras, qs))
     built, quote_cue, consumed = _reported_claims(cues, qs)
     built.extend(_quotation_claims(parsed, qs, paras, quote_cue, consumed, built))
     return _finish(parsed, built, qs)
@@ -417,6 +418,30 @@ def _strip(text, a, b):
     while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:"):
         b -= 1
     return a, b
+
+
+def _block_after_cue_paragraph(parsed: Parsed, paras: list[int], qs: _Quotes) -> list[Cue]:
+    """A paragraph without quote marks after one that ends "The governor added:": the whole
+    paragraph is what the governor added (a block quotation set without marks)."""
+    text = parsed.text
+    out = []
+    for k, start in enumerate(paras):
+        before = text[:start].rstrip()
+        if not before.endswith(":") or text[start:start + 1] in "\"\u201c\u2018'" or qs.inside(start):
+            continue
+        sent = parsed.sent_at(len(before) - 1)
+        toks = [t for t in parsed.tokens_in(sent[0], len(before)) if not t.is_punct] if sent else []
+        verb = next((t for t in reversed(toks[-4:]) if is_cue_verb(t)), None)
+        if verb is None:
+            continue
+        end = paras[k + 1] if k + 1 < len(paras) else len(text)
+        a, b = _strip(text, start, end)
+        if b - a < 20:
+            continue
+        cue = Cue(verb, [(parsed.tstart(verb), parsed.tend(verb))], verb.text, subject_of(verb), [(a, b)],
+                  "block", CONFIDENCE["block"])
+        out.append(cue)
+    return out
 
 
 def _headline_cues(parsed, paras, qs):

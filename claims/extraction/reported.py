@@ -26,7 +26,8 @@ STANCE_PREPS = ("for", "on", "as", "of", "about", "to", "against", "over", "with
 # "called for Y", "spoke about Y", "railed against Y": the claim is what follows the preposition
 PREP_TOPIC = ("for", "on", "about", "against", "over", "to", "with")
 # A claim clause is cut before a conjoined verb that is a cue of its own ("he respects Y and calls Z").
-CUT_AT = SPEECH | STANCE | DOBJ | (XCOMP - {"plan", "expect"})
+# (Evidence verbs are not cut at: "X said A and that the footage did not show B" is one claim.)
+CUT_AT = SPEECH | STANCE | (DOBJ - EVIDENCE) | (XCOMP - {"plan", "expect"})
 LINK_UP = ("advcl", "conj", "xcomp", "pcomp", "acl", "relcl")
 
 
@@ -142,6 +143,9 @@ def _trim(parsed, toks):
     return parsed.tstart(toks[0]), parsed.tend(toks[-1])
 
 
+_CLOSING_MARKS = {'"', "\u201d", "\u2019", "'"}
+
+
 def _subtree_run(t):
     """The tokens of t's subtree, cut before a conjoined cue verb ("... and said that ...")."""
     doc = t.doc
@@ -149,7 +153,7 @@ def _subtree_run(t):
     for d in t.subtree:
         if d is not t and d.dep_ == "conj" and d.i > t.i and d.lemma_.lower() in CUT_AT and d.i <= hi:
             hi = d.left_edge.i - 1
-            while hi > t.i and (doc[hi].dep_ == "cc" or doc[hi].is_punct):
+            while hi > t.i and (doc[hi].dep_ == "cc" or doc[hi].is_punct and doc[hi].text not in _CLOSING_MARKS):
                 hi -= 1
     return doc[lo:hi + 1]
 
@@ -197,6 +201,7 @@ CONFIDENCE = {
     "noun_verb": 0.6,  # X said in a statement that Y
     "any_verb": 0.3,  # X conceded that Y (a verb outside the lexicon)
     "headline": 0.55,  # Name: what they said
+    "block": 0.5,  # X added:\n\n<a paragraph without quote marks>
 }
 
 

@@ -44,6 +44,8 @@ CONSTRUCTIONS = {
                  "the lock had been forced before midnight", "Tobias Wren"),
     "headline": ("Lynch: No outside influence on the harbour inquiry\n\nThe inquiry resumes on Monday.",
                  "No outside influence on the harbour inquiry", "Lynch"),
+    "block": ("The governor added:\n\nThe budget is typical of this council. It spends and spends, and the "
+              "roads are still full of holes.", "The budget is typical of this council", "governor"),
     "verb": ('"The river has never been this low in July!" exclaimed Ingrid Sola, a hydrologist.',
              "The river has never been this low in July", "Ingrid Sola"),
     "cue_paragraph": ('The coach, Anneli Strand, said:\n\n"We trained for rain all week. Nobody trained for snow."',
