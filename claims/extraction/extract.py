@@ -621,13 +621,51 @@ def _content_spans(text: str, c: _Claim) -> list[tuple[int, int]]:
     return spans
 
 
+# Words that are never a claim by themselves: object pronouns, an infinitive marker, determiners.
+_FRAGMENT_WORDS = {"him", "her", "them", "it", "me", "us", "you", "this", "that", "these", "those", "so",
+                   "to", "the", "a", "an", "there", "here", "one", "yes", "no"}
+
+
+_TIME_WORDS = {"on", "at", "in", "last", "next", "this", "early", "late", "since", "until", "by"}
+
+
+def _core_tokens(parsed: Parsed, spans: list[tuple[int, int]]) -> list:
+    """The content's words without punctuation and without time expressions ("on Tuesday")."""
+    toks = [t for a, b in spans for t in parsed.tokens_in(a, b) if not (t.is_punct or t.is_space)]
+    return [t for t in toks if t.ent_type_ not in ("DATE", "TIME") and not (
+        t.lower_ in _TIME_WORDS and t.i + 1 < len(t.doc) and t.nbor(1).ent_type_ in ("DATE", "TIME"))]
+
+
+def _is_fragment(parsed: Parsed, spans: list[tuple[int, int]]) -> bool:
+    """A reported "claim" an editor would throw away: a single word, an object pronoun, an
+    infinitive marker, or a bare time expression ("Monday", "last week")."""
+    core = _core_tokens(parsed, spans)
+    return len(core) <= 1 or all(t.lower_ in _FRAGMENT_WORDS for t in core)
+
+
+def _with_its_verb(parsed: Parsed, c: _Claim, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A one-word object of a stance verb reads as a claim with its verb ("endorsed Clinton",
+    "attacked Machado"); any other fragment is no claim ([])."""
+    core = _core_tokens(parsed, spans)
+    cue = c.cue
+    if (len(core) == 1 and core[0].pos_ in ("PROPN", "NOUN")
+            and cue is not None and cue.verb is not None and cue.pattern in ("stance", "object", "dobj")
+            and cue.cue_spans and cue.cue_spans[0][0] < spans[0][0]
+            and spans[0][0] - cue.cue_spans[0][0] < 40):
+        return [(cue.cue_spans[0][0], parsed.tend(core[0]))]
+    return []
+
+
 def _extracted(parsed: Parsed, c: _Claim, names: dict[int, str | None], resolver: Resolver) -> ExtractedClaim | None:
     text = parsed.text
     spans = _content_spans(text, c)
+    if spans and c.kind != "direct" and _is_fragment(parsed, spans):
+        spans = _with_its_verb(parsed, c, spans)
     if not spans:
         return None
     src = c.inherited or c
     name, spk_spans, title, kind = _speaker(src, names, resolver)
+    title = " ".join(title.split()) if title else title  # never a line break in a title
     content = " ".join(text[a:b] for a, b in spans)
     cue = src.cue
     sent = parsed.sent_at(spans[0][0])

@@ -124,3 +124,18 @@ def test_she_is_the_woman_just_introduced_not_the_last_speaker():
 def test_actions_and_plans_are_no_claims():
     assert extract("Police arrested and questioned the driver.\n\nNext week the delegation plans to visit "
                    "the northern ports.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The senator criticized them on Tuesday.",
+    "The mayor mentioned it twice during the meeting.",
+    "According to him, basically.",
+])
+def test_a_fragment_is_no_claim(text):
+    assert [c.content for c in extract(text) if c.kind != "direct"] == []
+
+
+def test_a_one_word_object_reads_with_its_verb():
+    claims = extract("Senator Ruth Okafor endorsed Halvorsen on Friday.")
+    assert [c.content for c in claims] == ["endorsed Halvorsen"]
+    assert claims[0].speaker == "Ruth Okafor"
