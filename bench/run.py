@@ -35,6 +35,32 @@ def machine() -> str:
     return f"{platform.node()}: {os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def _merge(old: str, new: list[str]) -> list[str]:
+    """The old file with the sections that were re-run replaced, and a note of when."""
+    def split(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+        head, parts, cur = [], {}, None
+        for line in lines:
+            if line.startswith("## "):
+                cur = line
+                parts[cur] = []
+            if cur is None:
+                head.append(line)
+            else:
+                parts[cur].append(line)
+        return head, parts
+    old_head, old_parts = split(old.splitlines())
+    new_head, new_parts = split(new)
+    stamp = next((l for l in new_head if l.startswith("Run with")), "")
+    merged = list(old_head)
+    for title, body in old_parts.items():
+        if title in new_parts:
+            merged += [title, "", f"(Re-run alone: {stamp[len('Run with `make bench` on '):].rstrip('.')}.)"] + new_parts[title][1:]
+        else:
+            merged += body
+    merged += [line for title, body in new_parts.items() if title not in old_parts for line in body]
+    return merged
+
+
 def main() -> int:
     only = set(sys.argv[1:])
     sections = [
@@ -61,7 +87,11 @@ def main() -> int:
             sections += [f"## {name}", "", f"Failed (exit {result.returncode}); see the command's output.", ""]
             continue
         sections += [result.stdout.strip(), ""]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(sections) + "\n")
+    out = ROOT / "docs" / "benchmarks.md"
+    if only and out.exists():
+        # re-running some benchmarks keeps the other sections as they were, each under its own date
+        sections = _merge(out.read_text(), sections)
+    out.write_text("\n".join(sections) + "\n")
     print("wrote docs/benchmarks.md", file=sys.stderr)
     return 1 if failed else 0
 
