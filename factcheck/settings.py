@@ -7,6 +7,7 @@ Values are parsed strictly: a typo such as DEBUG=flase stops start-up instead of
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,6 +62,25 @@ def env_float(name: str, default: float, *, positive: bool = True) -> float:
     return number
 
 
+def env_secret(name: str, *, min_length: int) -> str:
+    """A shared secret, or "" when unset; a short one stops start-up rather than being guessable."""
+    value = (os.environ.get(name) or "").strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters (e.g. `openssl rand -hex 32`).")
+    return value
+
+
+def env_networks(name: str, default: str = "") -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated networks in CIDR form (`10.0.0.0/8`, `::1/128`); a bare address is itself."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a network such as 10.0.0.0/8.") from None
+    return networks
+
+
 def env_site_url(name: str, *, default: str) -> str:
     """An http(s) origin with a host and no path, without its trailing slash; "" when unset and no default."""
     value = (os.environ.get(name) or "").strip() or default
@@ -109,10 +129,15 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # /health/live and /health/ready (claims/operations/health.py), /metrics (claims/operations/metrics.py).
+    "health_check",
+    "django_prometheus",
     "claims",
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times each request through every other middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,12 +149,14 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 if not DEBUG:
     # Serves admin and API-docs assets from our own files in production (no CDN, no extra server);
     # runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
@@ -212,6 +239,8 @@ STORAGES = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes and the metrics scraper talk to the container over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
@@ -335,6 +364,14 @@ FACTCHECK_ALERT_LOST_TASK_MINUTES = env_int("FACTCHECK_ALERT_LOST_TASK_MINUTES",
 FACTCHECK_DEMO = env_bool("FACTCHECK_DEMO", DEBUG)
 # The publisher named in ClaimReview's author.
 FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Claim and quote tracker")
+# /health/ready fails when more articles than this are queued, or messages wait in a Celery queue.
+FACTCHECK_HEALTH_MAX_BACKLOG = env_int("FACTCHECK_HEALTH_MAX_BACKLOG", 5000, minimum=1)
+# /metrics answers a scraper with this bearer token, or one from these networks (CIDRs); nobody
+# else. Neither set (the production default): /metrics refuses everyone. Development allows loopback.
+FACTCHECK_METRICS_TOKEN = env_secret("FACTCHECK_METRICS_TOKEN", min_length=32)
+FACTCHECK_METRICS_ALLOWED_NETWORKS = env_networks(
+    "FACTCHECK_METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else ""
+)
 
 LOGGING = {
     "version": 1,

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("claims.api.urls")),
     path("alerts/", include("claims.alerts.urls")),
+    path("", include("claims.operations.urls")),
     path("", include("claims.public.urls")),
 ]

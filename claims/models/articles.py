@@ -91,6 +91,10 @@ class Article(models.Model):
     # alongside its own, see services/pipeline.py): the article's own task message then finds it
     # taken and does nothing. Cleared whenever the article is queued again.
     batch_leader = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Seconds spent extracting this article's claims (its share of its batch's spaCy stream, by
+    # text length): /metrics builds its histogram from these rows, so every web process reports
+    # what every worker measured (claims/selectors/operations.py).
+    extraction_seconds = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,0 +1,1 @@
+"""For operators: /health/live, /health/ready (django-health-check) and /metrics (Prometheus)."""

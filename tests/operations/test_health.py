@@ -1,0 +1,127 @@
+"""/health/live and /health/ready: JSON for machines, 503 with the failing check's reason, and the
+probe docker-compose.yml runs. Readiness runs its checks in threads, which see only committed
+rows: these tests use real transactions."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from claims.models import Article
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_liveness_answers_ok_as_json_without_asking_anything(client: Client) -> None:
+    response = client.get("/health/live")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "checks": {}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_reports_every_check_ok_when_the_tracker_can_work(client: Client, settings) -> None:
+    settings.REDIS_URL = ""
+    response = client.get("/health/ready")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"Database": "ok", "SystemChecks": "ok", "SpacyModel": "ok", "Backlog": "ok"},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_503_naming_a_spacy_model_that_is_not_installed(client: Client, settings) -> None:
+    settings.REDIS_URL = ""
+    settings.FACTCHECK_SPACY_MODEL = "en_core_web_not_installed"
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert "en_core_web_not_installed" in body["checks"]["SpacyModel"]
+    assert "not installed" in body["checks"]["SpacyModel"]
+    assert body["checks"]["Database"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_503_when_more_articles_are_queued_than_the_limit(client: Client, settings) -> None:
+    settings.REDIS_URL = ""
+    settings.FACTCHECK_HEALTH_MAX_BACKLOG = 2
+    for n in range(3):
+        Article.objects.create(text=f"queued text {n}", fingerprint=f"backlog-{n}", status=Article.Status.QUEUED)
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["Backlog"] == "Unavailable: 3 articles queued, more than 2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_503_when_manage_py_check_finds_an_error(client: Client, settings) -> None:
+    # Production without SITE_URL: `check --deploy` reports factcheck.E001 (claims/checks.py).
+    settings.REDIS_URL = ""
+    settings.DEBUG = False
+    settings.SITE_URL = ""
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert "factcheck.E001: SITE_URL is not set." in response.json()["checks"]["SystemChecks"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_503_when_the_redis_broker_does_not_answer(client: Client, settings) -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["RedisBroker"] == "Unavailable: Redis broker unreachable: ConnectionError"
+    assert checks["Database"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_as_html_for_a_person_has_no_script(client: Client, settings) -> None:
+    settings.REDIS_URL = ""
+    response = client.get("/health/ready", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"<script" not in response.content  # the site's CSP allows no inline script
+
+
+def _probe(path: str, *, port: int, allowed_hosts: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PORT": str(port), "ALLOWED_HOSTS": allowed_hosts}
+    return subprocess.run([sys.executable, "-m", "factcheck.probe", path], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_compose_probe_passes_on_a_live_server(live_server, settings) -> None:
+    settings.REDIS_URL = ""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    # The first allowed host is the Host header the probe sends (Django refuses any other).
+    result = _probe("/health/ready", port=port, allowed_hosts="localhost,factcheck.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"status": "ok"' in result.stdout
+
+
+def test_the_compose_probe_fails_on_a_503(live_server, settings) -> None:
+    settings.REDIS_URL = ""
+    settings.FACTCHECK_SPACY_MODEL = "en_core_web_not_installed"
+    port = int(live_server.url.rsplit(":", 1)[1])
+    result = _probe("/health/ready", port=port, allowed_hosts="localhost")
+    assert result.returncode == 1
+    assert "503" in result.stdout and "en_core_web_not_installed" in result.stdout
+
+
+def test_the_compose_probe_fails_when_nothing_listens() -> None:
+    result = _probe("/health/live", port=_closed_port(), allowed_hosts="localhost")
+    assert result.returncode == 1
+    assert "no answer" in result.stderr
