@@ -49,7 +49,7 @@ def _merge(old: str, new: list[str]) -> list[str]:
                 parts[cur].append(line)
         return head, parts
     old_head, old_parts = split(old.splitlines())
-    new_head, new_parts = split(new)
+    new_head, new_parts = split("\n".join(new).splitlines())
     stamp = next((l for l in new_head if l.startswith("Run with")), "")
     merged = list(old_head)
     for title, body in old_parts.items():

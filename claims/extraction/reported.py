@@ -133,7 +133,8 @@ def _trim(parsed, toks):
     """(start, end) of a token run, without edge punctuation, a leading 'that', or a leading cc."""
     toks = [t for t in toks]
     while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ in ("mark", "cc") and
-                    toks[0].lower_ in ("that", "whether", "if", "and", "but")):
+                    toks[0].lower_ in ("that", "whether", "if", "and", "but") or
+                    toks[0].lower_ == "that" and toks[0].dep_ == "advmod"):
         toks.pop(0)
     while toks and (toks[-1].is_punct and toks[-1].text not in ('"', "\u201d", "\u2019", "'", ")")
                     or toks[-1].is_space):
@@ -265,7 +266,7 @@ def _reported_clause(site: VerbSite, in_quote) -> Cue | None:
                  and not any(g.lower_ == "to" and g.i < c.i for g in c.children)]
     if not comps and lem in SPEECH:
         comps = _that_clause_below(tok)
-    if not comps and tok.dep_ == "parataxis":
+    if not comps and (tok.dep_ == "parataxis" or _comma_spliced(tok)):
         # "Y, X said" and "A, X said, B": the reported clause is the head the cue hangs from
         spans = _around(site.parsed, tok, tok.head)
         return site.cue(spans, "parataxis") if spans and subj is not None else None
@@ -276,6 +277,15 @@ def _reported_clause(site: VerbSite, in_quote) -> Cue | None:
     if lem in BELIEF and (subj is None or subj.lower_ in ("i", "we", "you")):
         pattern = "ccomp_own_belief"
     return site.cue(spans, pattern)
+
+
+def _comma_spliced(tok: Token) -> bool:
+    """'Y, the chief planner, Ravi Osei, told the paper': a postposed cue the parser conjoined to
+    the reported clause, after a comma and with no "and"."""
+    head = tok.head
+    return (tok.dep_ == "conj" and head.i < tok.i and not any(
+        c.dep_ == "cc" and head.i < c.i < tok.i for c in head.children) and
+        any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children))
 
 
 def _request(site: VerbSite, in_quote) -> Cue | None:
@@ -521,6 +531,20 @@ def _claim_noun(parsed, tok, in_quote):
     return Cue(cue, cue_spans, cue.text, src, [span], pattern, CONFIDENCE[pattern])
 
 
+def _opens_with_that(clause) -> bool:
+    """Does the clause open with a complementiser "that" ("... that the contract was signed"),
+    including one the parser read as a relative adverb ("claimed at the time that Y") when the
+    clause has a subject of its own?"""
+    for g in clause.children:
+        if g.lower_ != "that" or g.i > clause.i:
+            continue
+        if g.dep_ == "mark":
+            return True
+        if g.dep_ == "advmod" and any(x.dep_ in ("nsubj", "nsubjpass") for x in clause.children):
+            return True
+    return False
+
+
 def _that_clause_below(verb):
     """A that-clause the parser hung from a noun in the verb's prepositional phrase ("X said on
     Friday during a news conference that Y"): at most two prepositional phrases down."""
@@ -535,8 +559,7 @@ def _that_clause_below(verb):
                     if o.dep_ != "pobj":
                         continue
                     for c in o.children:
-                        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > o.i and any(
-                                g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > o.i and _opens_with_that(c):
                             return [c]
                     nxt.append(o)
         frontier = nxt

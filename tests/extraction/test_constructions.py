@@ -87,6 +87,19 @@ def test_every_construction_has_a_test_named_after_it():
     assert rules - CUE_ONLY == set(CONSTRUCTIONS)
 
 
+def test_a_postposed_cue_the_parser_conjoined_is_read_as_a_parenthetical():
+    c = extract("The depot will close before winter, the transit authority's chief planner, Ravi Osei, "
+                "told the Lakeside Courier on Monday.")[0]
+    assert (c.content, c.speaker, c.rule) == ("The depot will close before winter", "Ravi Osei", "parataxis")
+
+
+def test_a_that_clause_read_as_a_relative_clause_of_a_time_is_still_the_claim():
+    c = extract("Councillor Odile Bramwell claimed at the time that the ferry contract had never been put "
+                "out to tender.")[0]
+    assert c.content == "the ferry contract had never been put out to tender"
+    assert c.speaker == "Odile Bramwell"
+
+
 def test_a_belief_inside_reported_speech_is_part_of_that_claim():
     claims = extract("Dr. Amara Quist said she believes the vaccine van will reach every village by June.")
     assert [c.content for c in claims] == ["she believes the vaccine van will reach every village by June"]
