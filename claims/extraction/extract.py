@@ -121,7 +121,14 @@ def _nearest_nounish(frame, verb, qs, parsed):
     after = [t for t in cands if t.i > verb.i]
     if after:
         return after[0]
-    return cands[-1]
+    # before the verb: a subject the parser found for another verb, else the head of the first
+    # noun phrase ("The notice taped to the clinic door read, ...": the notice, not the clinic)
+    before = [t for t in cands if t.i < verb.i]
+    subj = next((t for t in before if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None:
+        return subj
+    heads = [t for t in before if t.dep_ not in ("compound", "poss", "amod")]
+    return heads[0] if heads else cands[-1]
 
 
 @dataclass
@@ -194,8 +201,8 @@ def _colon_before(parsed: Parsed, q: Quote, before) -> QuoteAttribution | None:
     names = [t for t in before if t.pos_ in ("PROPN", "NOUN", "PRON")]
     if names and len(before) <= HEADLINE_NAME_TOKENS:
         return QuoteAttribution(None, names[-1], ":", "headline_name")
-    root = before[-1].sent.root
-    subj = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    verb = next((t for t in before if t.pos_ == "VERB" and subject_of(t) is not None), None)
+    subj = subject_of(verb) if verb is not None else None
     if subj is not None and subj.pos_ in ("PROPN", "PRON") and parsed.tstart(subj) >= parsed.tstart(before[0]):
         return QuoteAttribution(None, subj, ":", "colon_subject")
     return None

@@ -26,8 +26,6 @@ CASES = [json.loads(line) for name in ("cases.jsonl", "project_cases.jsonl") if 
 # (case id, expectation index or forbid text): why it is still open (issue 14)
 OPEN = {
     ("stance-cues", 1): "'blamed Y on Z in W': the parser hangs 'in reservoirs' from the verb",
-    ("communication-verbs", 0): "'The notice taped to the clinic door read,': subject lost in the parse",
-    ("communication-verbs", 1): "quotation after a colon in the same sentence: subject of a non-speech verb",
     ("boundaries-and-merges", 1): "'..., with the Herald reporting that': two attributions merged",
 }
 
