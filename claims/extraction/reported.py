@@ -327,6 +327,11 @@ def _object(site: VerbSite, in_quote) -> Cue | None:
         c.dep_ == "prep" and c.lower_ in OBJECT_PREPS or
         lem in EVIDENCE and c.dep_ in ("advmod", "oprd", "xcomp", "acomp", "prep"))], default=-1)
     if hi > run[-1].i:
+        # a phrase the parser hung from the verb right after it belongs too ("blamed the drought on
+        # years of neglect in reservoirs")
+        for c in sorted(tok.children, key=lambda c: c.i):
+            if c.dep_ == "prep" and c.left_edge.i == hi + 1 and c.lower_ not in ("after", "before", "during"):
+                hi = c.right_edge.i
         run = list(tok.doc[obj.left_edge.i:hi + 1])
     span = _trim(site.parsed, run)
     return site.cue([span], "dobj") if span else None

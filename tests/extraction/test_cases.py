@@ -25,7 +25,6 @@ CASES = [json.loads(line) for name in ("cases.jsonl", "project_cases.jsonl") if 
 
 # (case id, expectation index or forbid text): why it is still open (issue 14)
 OPEN = {
-    ("stance-cues", 1): "'blamed Y on Z in W': the parser hangs 'in reservoirs' from the verb",
     ("boundaries-and-merges", 1): "'..., with the Herald reporting that': two attributions merged",
 }
 
