@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ["extraction_bench.py", "alerts_bench.py", "api_bench.py", "e2e_bench.py"]
+BENCHES = ["extraction_bench.py", "alerts_bench.py", "api_bench.py", "e2e_bench.py", "export_bench.py"]
 
 
 def machine() -> str:

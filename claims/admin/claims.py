@@ -10,10 +10,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter, RelatedOnlyFieldListFilter
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -23,8 +24,10 @@ from django.utils.text import Truncator
 
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
 from claims.admin.bulk import apply_each
+from claims.exports import streamed_download
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
+from claims.selectors.exports import export_rows
 from claims.selectors.wording import claim_sentence, score_text
 from claims.selectors.wording import rating_badge as wording_badge
 from claims.services import workflow
@@ -355,8 +358,23 @@ class ClaimAdmin(admin.ModelAdmin):
             path("triage/", self.admin_site.admin_view(self.triage_view), name="claims_claim_triage"),
             path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view), name="claims_claim_workflow"),
             path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view), name="claims_claim_same_as"),
+            # The list's downloads, with its current filters (docs/integrations.md, "Exports").
+            path("export.csv", self.admin_site.admin_view(self.export_view), {"fmt": "csv"}, name="claims_claim_export_csv"),
+            path("export.jsonl", self.admin_site.admin_view(self.export_view), {"fmt": "jsonl"},
+                 name="claims_claim_export_jsonl"),
         ]
         return own + super().get_urls()
+
+    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """Every claim the list shows with the same filters, search and order, streamed as `fmt`."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("These list filters cannot be applied; open the list again and pick them there.",
+                                          content_type="text/plain; charset=utf-8")
+        return streamed_download(rows=export_rows(queryset=changelist.queryset, user=request.user), fmt=fmt)
 
     def column_order(self, request: HttpRequest, column: str, *, descending: bool = False) -> str:
         """The changelist's `o=` value that sorts by `column`. Django numbers sortable columns by

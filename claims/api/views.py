@@ -10,7 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from django.http import Http404
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import ValidationError
@@ -19,8 +21,11 @@ from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter, ClaimOrdering, FilterBackend
 from claims.api.pagination import KeysetPagination
 from claims.api.permissions import WORKFLOW_PERMS, ActionPermissions
+from claims.api.renderers import EXPORT_RENDERERS
+from claims.exports import FORMATS, streamed_download
 from claims.models import Claim, Rating, Subscription
 from claims.selectors import api as selectors
+from claims.selectors.exports import export_rows
 from claims.services import alerts
 from claims.services import evidence as evidence_services
 from claims.services import workflow
@@ -110,7 +115,13 @@ def _list_view(request: Request) -> str:
                 description="`summary` (default): the row below; `full`: every field of the claim's detail.",
             )
         ],
-        responses=s.ClaimSummarySerializer(many=True),
+        responses={
+            (200, "application/json"): s.ClaimSummarySerializer(many=True),
+            # `?format=csv` / `?format=jsonl`: every matching claim, streamed, in the columns of
+            # docs/integrations.md ("Exports"), not paginated.
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/jsonl"): OpenApiTypes.STR,
+        },
     ),
     retrieve=extend_schema(summary="A claim", tags=["claims"]),
 )
@@ -135,7 +146,35 @@ class ClaimViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         context["internal"] = selectors.sees_all_claims(self.request.user)
         return context
 
+    # --- downloads: `?format=csv` / `?format=jsonl` on the list (docs/integrations.md) ---
+
+    def get_renderers(self) -> list[Any]:
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            # DRF answers an unknown `?format=` with a bare 404; say what is offered instead.
+            offered = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError({"format": [f"Must be one of: {offered} (csv and jsonl on the claims list)."]}) from None
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A bad filter in a download request still answers in the JSON error shape.
+        if getattr(self.request, "accepted_renderer", None).__class__ in EXPORT_RENDERERS:
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fmt = request.accepted_renderer.format
+        if fmt in FORMATS:
+            # The whole filtered list, streamed: the same filters and ordering as the pages, the
+            # same columns as the admin's download, no pagination.
+            queryset = self.filter_queryset(self.get_queryset())
+            return streamed_download(rows=export_rows(queryset=queryset, user=request.user), fmt=fmt)
         # The hot path: plain rows, rendered exactly like ClaimSummarySerializer or, for
         # `view=full`, ClaimSerializer (tests hold them equal).
         render = s.ClaimRowRenderer(context=self.get_serializer_context(), full=_list_view(request) == "full")

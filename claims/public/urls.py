@@ -1,11 +1,13 @@
 from django.urls import path
 
-from claims.public import views
+from claims.public import feeds, views
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("fact-checks/", views.fact_check_list, name="fact-check-list"),
+    path("fact-checks/feed.json", feeds.claimreview_data_feed, name="fact-check-datafeed"),
+    path("fact-checks/feed.atom", feeds.fact_check_atom_feed, name="fact-check-atom"),
     path("fact-checks/<int:claim_id>/", views.fact_check_detail, name="fact-check"),
 ]

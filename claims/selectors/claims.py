@@ -247,13 +247,15 @@ def sent_back_reason(*, claim: Claim) -> TimelineEvent | None:
 # --- lists and numbers ----------------------------------------------------------------------------
 
 
-def published_fact_checks() -> QuerySet[Claim]:
-    """What readers may see: published and corrected claims, newest first."""
-    return (
+def published_fact_checks(*, with_article_text: bool = True) -> QuerySet[Claim]:
+    """What readers may see: published and corrected claims, newest first. Feeds, which never
+    show the article's text, leave it unread (`with_article_text=False`)."""
+    qs = (
         Claim.objects.filter(status__in=PUBLIC_STATUSES)
         .select_related("speaker", "rating", "rating__scale", "article", "article__outlet")
         .order_by("-published_at", "-id")
     )
+    return qs if with_article_text else qs.defer("article__text")
 
 
 def get_published_fact_check(*, claim_id: int) -> Claim | None:

@@ -17,6 +17,13 @@ from claims.models import Article
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _async_safety_as_deployed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the whole run at import, and Django's
+    # own check (async.E001) then fails readiness, rightly: no deployment has it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def test_liveness_answers_ok_as_json_without_asking_anything(client: Client) -> None:
     response = client.get("/health/live")
     assert response.status_code == 200
