@@ -147,12 +147,42 @@ def _trim(parsed, toks):
 _CLOSING_MARKS = {'"', "\u201d", "\u2019", "'"}
 
 
+# "with the Herald reporting that Y": the -ing forms the parser reads as nouns
+_ING_CUES = {"reporting": "report", "saying": "say", "adding": "add", "claiming": "claim", "noting": "note",
+             "arguing": "argue", "warning": "warn", "insisting": "insist", "suggesting": "suggest"}
+
+
+def _with_reporting(d) -> bool:
+    """"..., with the Herald reporting that Y": a second attribution, not part of the first claim."""
+    return d.dep_ == "prep" and d.lower_ == "with" and any(
+        o.dep_ == "pobj" and (o.lower_ in _ING_CUES or any(
+            a.dep_ == "acl" and a.tag_ == "VBG" and a.lemma_.lower() in SPEECH for a in o.children))
+        or o.dep_ == "pcomp" and o.tag_ == "VBG" and o.lemma_.lower() in SPEECH
+        for o in d.children)
+
+
+def _with_ing_cue(parsed: Parsed, tok: Token) -> Cue | None:
+    """"with the Herald reporting that Y": the clause is the Herald's (the parser made "reporting"
+    a noun, "Herald" its compound)."""
+    clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i
+                   and _opens_with_that(c)), None)
+    src = next((c for c in reversed(list(tok.lefts)) if c.pos_ in ("PROPN", "NOUN")), None)
+    if clause is None or src is None:
+        return None
+    span = _trim(parsed, _subtree_run(clause))
+    if not span:
+        return None
+    return Cue(tok, [(parsed.tstart(tok), parsed.tend(tok))], tok.text, src, [span], "with_ing",
+               CONFIDENCE["with_ing"])
+
+
 def _subtree_run(t):
     """The tokens of t's subtree, cut before a conjoined cue verb ("... and said that ...")."""
     doc = t.doc
     lo, hi = t.left_edge.i, t.right_edge.i
     for d in t.subtree:
-        if d is not t and d.dep_ == "conj" and d.i > t.i and d.lemma_.lower() in CUT_AT and d.i <= hi:
+        if d is not t and d.i > t.i and d.i <= hi and (
+                d.dep_ == "conj" and d.lemma_.lower() in CUT_AT or _with_reporting(d)):
             hi = d.left_edge.i - 1
             while hi > t.i and (doc[hi].dep_ == "cc" or doc[hi].is_punct and doc[hi].text not in _CLOSING_MARKS):
                 hi -= 1
@@ -203,6 +233,7 @@ CONFIDENCE = {
     "any_verb": 0.3,  # X conceded that Y (a verb outside the lexicon)
     "headline": 0.55,  # Name: what they said
     "block": 0.5,  # X added:\n\n<a paragraph without quote marks>
+    "with_ing": 0.5,  # ..., with the Herald reporting that Y
 }
 
 
@@ -245,6 +276,8 @@ def _word_cue(parsed: Parsed, tok: Token, in_quote) -> Cue | None:
     lem = tok.lemma_.lower()
     if tok.lower_ == "according":
         return _according(parsed, tok)
+    if tok.lower_ in _ING_CUES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "with":
+        return _with_ing_cue(parsed, tok)
     if tok.pos_ == "NOUN" and lem in CLAIM_NOUNS:
         return _claim_noun(parsed, tok, in_quote)
     if lem in SEEM and tok.pos_ in ("VERB", "AUX"):
@@ -558,7 +591,7 @@ def _that_clause_below(verb):
         nxt = []
         for h in frontier:
             for p in h.children:
-                if p.dep_ != "prep" or p.i < verb.i:
+                if p.dep_ != "prep" or p.i < verb.i or _with_reporting(p):
                     continue
                 for o in p.children:
                     if o.dep_ != "pobj":

@@ -46,6 +46,8 @@ CONSTRUCTIONS = {
                  "No outside influence on the harbour inquiry", "Lynch"),
     "block": ("The governor added:\n\nThe budget is typical of this council. It spends and spends, and the "
               "roads are still full of holes.", "The budget is typical of this council", "governor"),
+    "with_ing": ("Officials tell the Courier the ferry will run in winter, with the Herald reporting that no "
+                 "crew has been hired.", "no crew has been hired", "Herald"),
     "verb": ('"The river has never been this low in July!" exclaimed Ingrid Sola, a hydrologist.',
              "The river has never been this low in July", "Ingrid Sola"),
     "cue_paragraph": ('The coach, Anneli Strand, said:\n\n"We trained for rain all week. Nobody trained for snow."',
@@ -98,6 +100,13 @@ def test_a_that_clause_read_as_a_relative_clause_of_a_time_is_still_the_claim():
                 "out to tender.")[0]
     assert c.content == "the ferry contract had never been put out to tender"
     assert c.speaker == "Odile Bramwell"
+
+
+def test_a_second_attribution_after_with_is_its_own_claim():
+    claims = extract("Officials say the ferry will run all winter, with the Courier reporting that no budget "
+                     "has been set aside for it.")
+    assert [(c.content, c.speaker) for c in claims] == [
+        ("the ferry will run all winter", "Officials"), ("no budget has been set aside for it", "Courier")]
 
 
 def test_a_belief_inside_reported_speech_is_part_of_that_claim():
