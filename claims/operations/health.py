@@ -16,12 +16,13 @@ import dataclasses
 import datetime
 import importlib.util
 from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.core import checks as django_checks
-from django.db import connection
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from health_check.base import HealthCheck
 from health_check.checks import Database
@@ -74,11 +75,7 @@ class Backlog(HealthCheck):
     limit: int = dataclasses.field(default_factory=lambda: settings.FACTCHECK_HEALTH_MAX_BACKLOG)
 
     def run(self) -> None:
-        try:
-            queued = operations.queued_article_count()
-        finally:
-            # Checks run in a thread of their own: its connection is not closed by any request.
-            connection.close()
+        queued = operations.queued_article_count()
         if queued > self.limit:
             raise ServiceUnavailable(f"{queued} articles queued, more than {self.limit}")
         try:
@@ -109,6 +106,20 @@ class RedisBroker(HealthCheck):
             client.close()
 
 
+class ClosingThreadPoolExecutor(ThreadPoolExecutor):
+    """Checks run in threads no request owns, so nothing else would close the database
+    connections they open: each submitted call closes its thread's connections when it ends."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        def closing() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                connections.close_all()
+
+        return super().submit(closing)
+
+
 def readiness_checks() -> list[HealthCheck]:
     found: list[HealthCheck] = [Database(), SystemChecks(), SpacyModel(), Backlog()]
     if settings.REDIS_URL:
@@ -127,8 +138,8 @@ class JsonFirstHealthCheckView(HealthCheckView):
         yield from self.check_factory()
 
     def get_executor(self) -> contextlib.AbstractContextManager[Executor | None]:
-        # A pool per request: its threads (and any database connection they opened) end with it.
-        return ThreadPoolExecutor(max_workers=5, thread_name_prefix="health")
+        # A pool per request, whose threads close their database connections as each check ends.
+        return ClosingThreadPoolExecutor(max_workers=5, thread_name_prefix="health")
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         asks_html = "text/html" in request.headers.get("accept", "")
