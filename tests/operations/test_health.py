@@ -132,3 +132,47 @@ def test_the_compose_probe_fails_when_nothing_listens() -> None:
     result = _probe("/health/live", port=_closed_port(), allowed_hosts="localhost")
     assert result.returncode == 1
     assert "no answer" in result.stderr
+
+
+def test_compose_checks_web_with_the_readiness_probe_and_workers_with_a_ping() -> None:
+    import json
+
+    import compose
+
+    binary = Path(compose.__file__).parent / "docker-compose"
+    result = subprocess.run([str(binary), "-f", str(ROOT / "docker-compose.yml"), "config", "--format", "json"],
+                            env={**os.environ, "SECRET_KEY": "set"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "-m", "factcheck.probe", "/health/ready"]
+    for worker in ("worker", "mailer"):
+        assert "inspect ping -d celery@$$HOSTNAME" in services[worker]["healthcheck"]["test"][1]
+
+
+PRODUCTION_PROBE = """
+from django.test import Client
+client = Client(HTTP_HOST="factcheck.example.org")
+for path in ("/health/live", "/health/ready", "/metrics", "/fact-checks/"):
+    response = client.get(path)
+    print("PROBE", path, response.status_code, response.get("Location", ""))
+"""
+
+
+def test_production_answers_probes_and_the_scraper_over_plain_http_and_redirects_the_rest() -> None:
+    # Inside the Compose network nothing terminates TLS: a redirect to https would fail every probe.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({"DEBUG": "0", "ALLOWED_HOSTS": "factcheck.example.org", "SITE_URL": "https://factcheck.example.org",
+                "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "probe-check.sqlite3"),
+                "FACTCHECK_METRICS_ALLOWED_NETWORKS": "127.0.0.0/8", "REDIS_URL": ""})
+    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=180)
+    assert migrate.returncode == 0, migrate.stderr
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", PRODUCTION_PROBE], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    # `manage.py shell` prints its own lines too; ours start with PROBE.
+    lines = dict(line.split(" ", 2)[1:] for line in result.stdout.splitlines() if line.startswith("PROBE "))
+    assert lines["/health/live"].startswith("200")
+    assert lines["/health/ready"].startswith("200"), lines["/health/ready"]
+    assert lines["/metrics"].startswith("200")
+    assert lines["/fact-checks/"].strip() == "301 https://factcheck.example.org/fact-checks/"
