@@ -214,7 +214,7 @@ def _dash_after(after) -> QuoteAttribution | None:
         names = [t for t in after[1:6] if t.pos_ == "PROPN"]
         if names:
             name = names[0]
-            while name.i + 1 < len(name.doc) and name.nbor(1).pos_ == "PROPN":
+            while name.i + 1 < len(name.doc) and name.nbor(1).pos_ == "PROPN" and "\n" not in name.whitespace_:
                 name = name.nbor(1)  # the last word of the name is its head ("Nora Holm")
             return QuoteAttribution(None, name, after[0].text, "dash")
     return None
@@ -478,6 +478,9 @@ def _headline_cues(parsed, paras, qs):
             continue
         if any(t.pos_ == "VERB" or t.like_num or t.ent_type_ in ("TIME", "DATE") for t in head):
             continue
+        words = [t for t in head if not t.is_punct]
+        if head[0].pos_ == "DET" or all(t.text.isupper() for t in words) and len(words) == 1:
+            continue  # "Another challenge:", "CLARIFICATION:", "UPDATE:" introduce no speaker
         subj = next((t for t in reversed(head) if t.pos_ in ("PROPN", "NOUN")), None)
         if subj is None:
             continue
