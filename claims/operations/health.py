@@ -11,12 +11,12 @@ OpenMetrics renderings stay available with `?format=`.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime
 import importlib.util
-from collections.abc import Iterator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from health_check.base import HealthCheck
 from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable
-from health_check.views import HealthCheckView
+from health_check.views import HealthCheckView, MediaType
 
 from claims.selectors import operations
 
@@ -142,14 +142,11 @@ class JsonFirstHealthCheckView(HealthCheckView):
         return ClosingThreadPoolExecutor(max_workers=5, thread_name_prefix="health")
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        asks_html = "text/html" in request.headers.get("accept", "")
-        if request.GET.get("format") or asks_html:
+        if request.GET.get("format") or _asks_html(request.headers.get("accept", "")):
             response = await super().get(request, *args, **kwargs)
             if response.status_code == 500:
                 response.status_code = 503
             return response
-        import asyncio
-
         with self.get_executor() as executor:
             self.results = await asyncio.gather(*(check.get_result(executor) for check in self.get_checks()))
         return self.render_to_response_json(503 if any(r.error for r in self.results) else 200)
@@ -162,6 +159,18 @@ class JsonFirstHealthCheckView(HealthCheckView):
             },
         }
         return JsonResponse(body, status=503 if status != 200 else 200)
+
+
+def _asks_html(accept: str) -> bool:
+    """The client wants the status page: it names text/html in an Accept header the library can
+    read (an unreadable one would make the library raise, so it gets JSON instead)."""
+    if "text/html" not in accept:
+        return False
+    try:
+        list(MediaType.parse_header(accept))
+    except ValueError:
+        return False
+    return True
 
 
 live = JsonFirstHealthCheckView.as_view(check_factory=list)

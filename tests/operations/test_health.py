@@ -98,6 +98,14 @@ def test_readiness_as_html_for_a_person_has_no_script(client: Client, settings) 
     assert b"<script" not in response.content  # the site's CSP allows no inline script
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_unreadable_accept_header_gets_json_not_an_error(client: Client, settings) -> None:
+    settings.REDIS_URL = ""
+    response = client.get("/health/ready", HTTP_ACCEPT="text/html, ???")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
 def _probe(path: str, *, port: int, allowed_hosts: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PORT": str(port), "ALLOWED_HOSTS": allowed_hosts}
     return subprocess.run([sys.executable, "-m", "factcheck.probe", path], cwd=ROOT, env=env,
