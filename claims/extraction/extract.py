@@ -354,7 +354,7 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
             claim = _Claim("direct", q.segments, got[0], got[0].subject, DIRECT_CONFIDENCE, [q])
         else:
             claim = _attributed_nearby(parsed, q, qs)
-            if claim is None and last_direct is not None and _carries_on(text, last_direct, q, paras, qs):
+            if claim is None and last_direct is not None and _carries_on(parsed, last_direct, q, paras, qs):
                 if _same_paragraph(paras, last_direct.spans[-1][1], q.open):
                     last_direct.spans.extend(q.segments)  # the same speaker's next sentence
                     last_direct.quotes.append(q)
@@ -364,7 +364,7 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
                 # a quotation that follows a reported claim in the same paragraph carries on its
                 # speaker ('... because "Y," she said. "Z."': Z is hers too)
                 prev = _reported_before(reported, q, paras)
-                if prev is not None and _carries_on(text, prev, q, paras, qs):
+                if prev is not None and _carries_on(parsed, prev, q, paras, qs):
                     claim = _carried_on(prev, q, CARRIED_FROM_REPORTED_CONFIDENCE, "carried_from_reported")
         if claim is None:
             continue
@@ -504,9 +504,10 @@ def _same_paragraph(paras, a, b):
     return bisect.bisect_right(paras, a) == bisect.bisect_right(paras, b)
 
 
-def _carries_on(text, prev: _Claim, q: Quote, paras, qs) -> bool:
+def _carries_on(parsed: Parsed, prev: _Claim, q: Quote, paras, qs) -> bool:
     """A quotation with no attribution carries on the previous speaker when it follows closely,
     reads as a sentence, and nothing but its attribution stands between them."""
+    text = parsed.text
     gap = q.open - prev.spans[-1][1]
     if gap < 0 or gap > 300:
         return False
@@ -516,9 +517,22 @@ def _carries_on(text, prev: _Claim, q: Quote, paras, qs) -> bool:
     words = sum(len(text[a:b].split()) for a, b in q.segments)
     if words < 4:
         return False
-    # at most one paragraph break between them
+    # at most one paragraph break between them, and no other person named in a paragraph between
     n_breaks = bisect.bisect_right(paras, q.open) - bisect.bisect_right(paras, prev.spans[-1][1])
-    return n_breaks <= 1
+    if n_breaks > 1:
+        return False
+    return n_breaks == 0 or not _someone_else_named(parsed, prev, prev.spans[-1][1], q.open)
+
+
+def _someone_else_named(parsed: Parsed, prev: _Claim, a: int, b: int) -> bool:
+    """Is a person other than `prev`'s speaker named between a and b ("Mayor Colm Byrne, who was
+    not at the briefing, ..." between Sola's quotation and the next)?"""
+    own = {w.lower() for w in (prev.subject.doc[prev.subject.left_edge.i:prev.subject.right_edge.i + 1].text.split()
+                               if prev.subject is not None else [])}
+    for start, end, label, ent in parsed.ents_in(a, b):
+        if label == "PERSON" and not {w.lower() for w in ent.text.split()} <= own:
+            return True
+    return False
 
 
 def _reported_speech_of_another(inner: _Claim, outer: _Claim) -> bool:

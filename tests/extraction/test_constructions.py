@@ -161,3 +161,10 @@ def test_a_one_word_object_reads_with_its_verb():
     claims = extract("Senator Ruth Okafor endorsed Halvorsen on Friday.")
     assert [c.content for c in claims] == ["endorsed Halvorsen"]
     assert claims[0].speaker == "Ruth Okafor"
+
+
+def test_a_quotation_never_carries_on_past_a_paragraph_naming_someone_else():
+    claims = extract('"The river has never been this low in July," said Ingrid Sola.\n\n'
+                     "Mayor Colm Byrne, who was not at the briefing, has called for calm on the radio.\n\n"
+                     '"But every household should save water now, and the farms should too."')
+    assert all(c.speaker != "Ingrid Sola" for c in claims if "household" in c.content)
