@@ -89,6 +89,14 @@ def _missing_services() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fault test restarts PostgreSQL and Redis: it runs last, so no later test meets a
+    connection (its own or a live server's) that the restart killed. trylast: after pytest-django
+    has put transactional tests at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("browser") and not shutil.which("chromium"):
         if REQUIRE_SERVICES:
