@@ -89,16 +89,17 @@ def view(text: str) -> TextView:
     edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(s)]
     # 2. furniture and reflow, read on the text without the invisible characters
     plain, back = _apply(s, edits)
+    keys = [v for v, _ in back]
     lines = _lines(plain)
     found = furniture(plain, lines)
     more = _reflow(plain, lines, found) + _blank(plain, lines, found)
     if more:
-        edits.extend((_to_orig(back, a), _to_orig(back, b - 1) + 1 if b > a else _to_orig(back, a), r)
+        edits.extend((_to_orig(back, keys, a), _to_orig(back, keys, b - 1) + 1 if b > a else _to_orig(back, keys, a), r)
                      for a, b, r in more)
         edits.sort()
     out, marks = _apply(s, edits)
     title, dateline = header_from(plain, lines, found)
-    spans = [(_to_orig(back, a), _to_orig(back, max(a, b - 1)) + 1) for a, b in
+    spans = [(_to_orig(back, keys, a), _to_orig(back, keys, max(a, b - 1)) + 1) for a, b in
              ([lines[k] for k in sorted(found.roles)] + ([found.dateline] if found.dateline else []))]
     head = Header(title=title, byline=found.byline, date=found.date, dateline=dateline,
                   furniture=sorted(spans))
@@ -139,10 +140,12 @@ def _apply(s: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[i
     return "".join(parts), back
 
 
-def _to_orig(back: list[tuple[int, int]], i: int) -> int:
+def _to_orig(back: list[tuple[int, int]], keys: list[int], i: int) -> int:
+    """The offset in the text before `back`'s edits of offset `i` after them (`keys`: the view
+    offsets of `back`, for the binary search)."""
     if not back:
         return i
-    k = bisect.bisect_right([v for v, _ in back], i) - 1
+    k = bisect.bisect_right(keys, i) - 1
     if k < 0:
         return i
     return back[k][1] + (i - back[k][0])

@@ -109,3 +109,14 @@ def test_every_character_of_the_view_maps_back_to_the_same_character(seed):
     text = "".join(rng.choice(pieces) + (" " if rng.random() < 0.5 else "") for _ in range(400))
     _assert_map_is_faithful(text)
     _assert_map_is_faithful(_wrap(ARTICLE, 40 + seed).replace("\n", "\r\n").replace(" ", "\u00a0", seed))
+
+
+def test_a_long_hard_wrapped_text_with_windows_line_endings_maps_back_faithfully():
+    # 1,500 paragraphs: thousands of deleted carriage returns and reflowed newlines, each mapped
+    # back by a binary search (a linear scan per edit would make this quadratic)
+    text = "\r\n".join(_wrap(ARTICLE, 60).replace("\n", "\r\n") for _ in range(300))
+    v = view(text)
+    assert v.text.count("\r") == 0
+    for i in range(0, len(v.text), 997):
+        if v.text[i] not in " \n":
+            assert text[v.pos(i)] == v.text[i] or (v.text[i], text[v.pos(i)]) == ('"', "'")
