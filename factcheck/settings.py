@@ -314,6 +314,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-articles": {"task": "claims.tasks.sweep_stuck_articles", "schedule": 120.0},
     "send-digests": {"task": "claims.tasks.send_due_digests", "schedule": 300.0},
     "retry-pending-alerts": {"task": "claims.tasks.retry_pending_deliveries", "schedule": 120.0},
+    "retry-webhook-deliveries": {"task": "claims.tasks.retry_webhook_deliveries", "schedule": 60.0},
 }
 
 # Throttle counters and other shared state must be shared by every web process in production.
@@ -364,6 +365,12 @@ FACTCHECK_ALERT_LOST_TASK_MINUTES = env_int("FACTCHECK_ALERT_LOST_TASK_MINUTES",
 FACTCHECK_DEMO = env_bool("FACTCHECK_DEMO", DEBUG)
 # The publisher named in ClaimReview's author.
 FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Claim and quote tracker")
+# Webhooks (claims/services/webhooks.py): each POST's time limit, how much of an answer is kept,
+# how long a delivery is retried, and how long an endpoint may fail before it is turned off.
+FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10.0)
+FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES = env_int("FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES", 4096, minimum=0)
+FACTCHECK_WEBHOOK_RETRY_HOURS = env_int("FACTCHECK_WEBHOOK_RETRY_HOURS", 72, minimum=1)
+FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS = env_int("FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS", 72, minimum=0)
 # /health/ready fails when more articles than this are queued, or messages wait in a Celery queue.
 FACTCHECK_HEALTH_MAX_BACKLOG = env_int("FACTCHECK_HEALTH_MAX_BACKLOG", 5000, minimum=1)
 # /metrics answers a scraper with this bearer token, or one from these networks (CIDRs); nobody

@@ -1,5 +1,5 @@
 """One module per admin screen; importing them registers the ModelAdmins."""
-from . import articles, claims, dashboard, feeds, speakers, subscriptions  # noqa: F401
+from . import articles, claims, dashboard, feeds, speakers, subscriptions, webhooks  # noqa: F401
 
 from django.contrib import admin as _admin
 

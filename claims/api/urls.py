@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from claims.api import views
+from claims.api import views, webhooks
 from claims.api.exceptions import not_found_view
 
 app_name = "api"
@@ -18,6 +18,7 @@ router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("feeds", views.FeedViewSet, basename="feed")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("subscriptions", views.SubscriptionViewSet, basename="subscription")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

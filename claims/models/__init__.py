@@ -3,6 +3,7 @@ from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
 from .claims import Claim, Speaker, SpeakerAlias
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .workflow import ClaimContribution, ClaimTransition, Evidence, Note, Rating, RatingScale
 
 __all__ = [
@@ -23,4 +24,7 @@ __all__ = [
     "SpeakerAlias",
     "Subscription",
     "SubscriptionKeyword",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

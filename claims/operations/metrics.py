@@ -59,6 +59,15 @@ class TrackerCollector(Collector):
             deliveries.add_metric([state], count)
         yield deliveries
 
+        hooks = GaugeMetricFamily(
+            "factcheck_webhook_deliveries",
+            "Webhook deliveries by state: sent (a 2xx), failed, retrying, pending, sending.",
+            labels=["state"],
+        )
+        for state, count in operations.webhook_delivery_counts().items():
+            hooks.add_metric([state], count)
+        yield hooks
+
         oldest = operations.oldest_undelivered_alert_at()
         age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
         yield GaugeMetricFamily(

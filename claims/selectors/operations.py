@@ -11,7 +11,7 @@ import redis
 from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 
-from claims.models import AlertDelivery, Article, Claim
+from claims.models import AlertDelivery, Article, Claim, WebhookDelivery
 
 # Upper bounds of the extraction-time histogram, in seconds per article: a short wire story takes
 # tens of milliseconds, a long feature a few seconds; anything past a minute is a problem.
@@ -64,6 +64,19 @@ def alert_delivery_counts() -> dict[str, int]:
         retrying=Count("id", filter=Q(status=P.PENDING, attempts__gt=0)),
         pending=Count("id", filter=Q(status=P.PENDING, attempts=0)),
         sending=Count("id", filter=Q(status=P.SENDING)),
+    )
+    return {name: int(value) for name, value in row.items()}
+
+
+def webhook_delivery_counts() -> dict[str, int]:
+    """Webhook deliveries by where they stand, named like the alerts' (delivered counts as sent)."""
+    W = WebhookDelivery.Status
+    row = WebhookDelivery.objects.aggregate(
+        sent=Count("id", filter=Q(status=W.DELIVERED)),
+        failed=Count("id", filter=Q(status=W.FAILED)),
+        retrying=Count("id", filter=Q(status=W.PENDING, attempts__gt=0)),
+        pending=Count("id", filter=Q(status=W.PENDING, attempts=0)),
+        sending=Count("id", filter=Q(status=W.SENDING)),
     )
     return {name: int(value) for name, value in row.items()}
 

@@ -48,6 +48,12 @@ def _set_status(article_id: int, status: str, **fields) -> None:
 def fail_article(*, article_id: int, error: str) -> None:
     """Record a failure the editor can read; the article stays retryable from the admin."""
     _set_status(article_id, S.FAILED, error=error[:5000], processed_at=timezone.now(), batch_leader=None)
+    from claims.services.webhooks import queue_article_failed
+
+    try:
+        queue_article_failed(article_id=article_id)
+    except Exception:  # noqa: BLE001 - the failure is recorded on the article whatever happens here
+        logger.exception("could not queue the article.failed webhook event for article %s", article_id)
 
 
 def _given_up(article: Article) -> bool:
@@ -347,8 +353,17 @@ def announce_claims(*, article_ids: list[int], claim_ids: list[int], claims: lis
     except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the articles again
         logger.exception("could not queue alerts for articles %s", article_ids)
         return False
-    with derived_data_transaction():
-        Article.objects.filter(pk__in=article_ids).update(alerts_queued_at=timezone.now())
+    from claims.services.webhooks import queue_article_events
+
+    try:
+        # Webhook events (claim.detected, article.processed) are written with the mark: an article
+        # announced again by the sweeper is one event per endpoint (their ids say what happened).
+        with derived_data_transaction():
+            queue_article_events(article_ids=article_ids, claim_ids=claim_ids)
+            Article.objects.filter(pk__in=article_ids).update(alerts_queued_at=timezone.now())
+    except Exception:  # noqa: BLE001 - left unmarked: the sweeper announces the articles again
+        logger.exception("could not queue webhook events for articles %s", article_ids)
+        return False
     return True
 
 

@@ -290,7 +290,12 @@ def _lock(claim: Claim) -> Claim:
 
 
 def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str) -> None:
-    ClaimTransition.objects.create(claim=claim, from_status=from_status, to_status=claim.status, actor=user, note=note)
+    from claims.services.webhooks import queue_transition_events
+
+    row = ClaimTransition.objects.create(claim=claim, from_status=from_status, to_status=claim.status, actor=user,
+                                         note=note)
+    # In the transition's transaction: the webhook events exist exactly when the move does.
+    queue_transition_events(transition=row)
 
 
 def _save(claim: Claim, *, user: AbstractBaseUser, reason: str, fields: list[str]) -> None:

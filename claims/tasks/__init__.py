@@ -2,3 +2,4 @@
 from .alerts import *  # noqa: F401,F403
 from .feeds import *  # noqa: F401,F403
 from .pipeline import *  # noqa: F401,F403
+from .webhooks import *  # noqa: F401,F403

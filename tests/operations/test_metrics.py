@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from claims.models import AlertDelivery, Article, Claim, Subscription
+from claims.models import AlertDelivery, Article, Claim, Subscription, WebhookDelivery, WebhookEndpoint
 from claims.services.articles import submit_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +83,19 @@ def test_alert_deliveries_are_reported_by_state_with_the_oldest_waiting_age(clie
     assert by_state == {"sent": 1, "failed": 1, "retrying": 1, "pending": 2, "sending": 0}
     age = samples[("factcheck_oldest_undelivered_alert_age_seconds", ())]
     assert 3600 <= age < 3600 + 600
+
+
+def test_webhook_deliveries_are_reported_by_state(client: Client, db) -> None:
+    owner = User.objects.create_user("metrics-hooks")
+    endpoint = WebhookEndpoint.objects.create(owner=owner, name="chat", url="https://chat.example/hook",
+                                              event_types=["claim.detected"], secret="whsec_x")
+    for n, (status, attempts) in enumerate([("delivered", 1), ("delivered", 2), ("failed", 9), ("pending", 3),
+                                            ("pending", 0), ("sending", 1)]):
+        WebhookDelivery.objects.create(endpoint=endpoint, event_id=f"msg_{n}", event_type="claim.detected",
+                                       payload={}, status=status, attempts=attempts)
+    samples = scrape(client)
+    by_state = {labels[0][1]: value for (name, labels), value in samples.items() if name == "factcheck_webhook_deliveries"}
+    assert by_state == {"sent": 2, "failed": 1, "retrying": 1, "pending": 1, "sending": 1}
 
 
 def test_metrics_are_refused_to_an_address_outside_the_allowed_networks(client: Client, db) -> None:

@@ -1,0 +1,412 @@
+"""Webhooks (Standard Webhooks 1.0): registering endpoints, turning events into deliveries, and
+delivering them (docs/integrations.md, "Webhooks").
+
+- An event becomes one WebhookDelivery per active endpoint that asked for its type, in the same
+  transaction as the change it announces; the send is queued once that commits. Its `webhook-id`
+  is derived from what happened (the claim, the transition, the article's attempt), so an event
+  announced twice (a sweeper, a retried task) is one delivery per endpoint: a unique constraint.
+- A sender claims a delivery with a compare-and-set (pending -> sending) before posting: two
+  workers never post the same delivery at once; a 2xx ends it. At least once: a crash after the
+  POST and before the row is updated sends it again, with the same `webhook-id`.
+- Anything else is retried with exponential backoff and jitter for FACTCHECK_WEBHOOK_RETRY_HOURS
+  (three days); `410 Gone` disables the endpoint at once; an endpoint failing without a success
+  for FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS is disabled and its owner told by e-mail.
+- Only users who may see unpublished claims register endpoints (they carry new claims), asked
+  again before every send; URLs go through the ingestion SSRF guard when saved and when posted to.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import random
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from claims.ingestion.errors import FetchError, TransientFetchError
+from claims.ingestion.guard import parse_target, resolve
+from claims.ingestion.post import post
+from claims.models import Article, Claim, ClaimTransition, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from claims.selectors import access
+from claims.selectors.exports import claim_rows
+from claims.services.errors import InvalidInput, NotAllowed
+
+logger = logging.getLogger(__name__)
+
+E = WebhookEndpoint.Event
+D = WebhookDelivery.Status
+# Backoff: 30 s, 1 min, 2 min ... doubling up to 6 hours between tries, each drawn between half and
+# all of that (jitter), so receivers coming back are not hit by every sender at the same second.
+RETRY_BASE_SECONDS = 30
+RETRY_CAP_SECONDS = 6 * 3600
+# What is kept of a receiver's answer, in the attempt log.
+EXCERPT_CHARS = 500
+# A row left `sending` this long belongs to a sender that died: the sweep takes it back.
+STALE_SENDING = timedelta(minutes=5)
+LOST_TASK = timedelta(minutes=2)
+
+
+# --- endpoints ------------------------------------------------------------------------------------
+
+
+def check_may_register(*, user: AbstractBaseUser) -> None:
+    if not access.sees_unpublished_claims(user):
+        raise NotAllowed("Webhooks carry new, unpublished claims: this account may not see those.")
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def clean_url(url: str) -> str:
+    """An http(s) URL whose host resolves only to public addresses (the ingestion guard)."""
+    url = (url or "").strip()
+    try:
+        resolve(parse_target(url))
+    except FetchError as exc:
+        raise InvalidInput(f"This URL cannot receive webhooks: {exc}", field="url") from None
+    except TransientFetchError as exc:
+        raise InvalidInput(f"This URL could not be checked now ({exc}); try again.", field="url") from None
+    return url
+
+
+def clean_event_types(values: Any) -> list[str]:
+    if not isinstance(values, (list, tuple)) or not values:
+        raise InvalidInput("Choose at least one event type.", field="event_types")
+    unknown = [v for v in values if v not in E.values]
+    if unknown:
+        raise InvalidInput(f"Unknown event type(s): {', '.join(map(str, unknown))}. Known: {', '.join(E.values)}.",
+                           field="event_types")
+    return [v for v in E.values if v in values]  # the canonical order, each once
+
+
+def _clean_name(name: Any) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise InvalidInput("Give the endpoint a name.", field="name")
+    return name[:200]
+
+
+def create_endpoint(*, owner: AbstractBaseUser, name: str, url: str, event_types: Sequence[str],
+                    active: bool = True) -> WebhookEndpoint:
+    check_may_register(user=owner)
+    return WebhookEndpoint.objects.create(
+        owner=owner, name=_clean_name(name), url=clean_url(url), event_types=clean_event_types(event_types),
+        active=active, secret=new_secret(),
+    )
+
+
+def update_endpoint(*, endpoint: WebhookEndpoint, user: AbstractBaseUser, **fields: Any) -> WebhookEndpoint:
+    check_may_register(user=user)
+    if "name" in fields:
+        endpoint.name = _clean_name(fields["name"])
+    if "url" in fields and fields["url"] != endpoint.url:
+        endpoint.url = clean_url(fields["url"])
+    if "event_types" in fields:
+        endpoint.event_types = clean_event_types(fields["event_types"])
+    if "active" in fields:
+        if fields["active"] and not endpoint.active:
+            # Turned back on by a person: the failure run that disabled it is over.
+            endpoint.failing_since, endpoint.disabled_reason = None, ""
+        endpoint.active = bool(fields["active"])
+    endpoint.save()
+    return endpoint
+
+
+def rotate_secret(*, endpoint: WebhookEndpoint, user: AbstractBaseUser,
+                  overlap: timedelta = timedelta(hours=24)) -> WebhookEndpoint:
+    """A new secret; the old one keeps signing alongside it for `overlap`, so a receiver that has
+    not switched yet still verifies every message."""
+    check_may_register(user=user)
+    endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, timezone.now() + overlap
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
+    return endpoint
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    key: str  # what happened, uniquely: becomes the webhook-id
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return "msg_" + hashlib.sha256(self.key.encode()).hexdigest()[:32]
+
+
+def queue_events(events: Iterable[Event]) -> int:
+    """One delivery per event and active endpoint that asked for its type; the sends are queued
+    when the caller's transaction commits. Returns how many deliveries were created."""
+    events = list(events)
+    if not events:
+        return 0
+    endpoints = list(WebhookEndpoint.objects.filter(active=True).only("id", "event_types"))
+    now = timezone.now().isoformat()
+    rows = [
+        WebhookDelivery(endpoint_id=endpoint.pk, event_id=event.id, event_type=event.type,
+                        payload={"type": event.type, "timestamp": now, "data": event.data})
+        for event in events
+        for endpoint in endpoints
+        if event.type in endpoint.event_types
+    ]
+    if not rows:
+        return 0
+    # An event announced twice is one delivery per endpoint (webhook_event_once_per_endpoint).
+    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(WebhookDelivery.objects.filter(
+        event_id__in={row.event_id for row in rows}, status=D.PENDING, attempts=0, next_attempt_at__isnull=True,
+    ).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def _enqueue(delivery_ids: Sequence[int]) -> None:
+    from claims.tasks.webhooks import send_webhook_delivery
+
+    for delivery_id in delivery_ids:
+        try:
+            send_webhook_delivery.delay(delivery_id)
+        except Exception:  # noqa: BLE001 - broker down: the periodic sweep sends it (next_attempt_at is NULL)
+            logger.warning("could not queue webhook delivery %s; the sweep will", delivery_id, exc_info=True)
+
+
+def _claims_by_id(claim_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in claim_rows(queryset=Claim.objects.filter(pk__in=claim_ids).order_by("id"))}
+
+
+def queue_article_events(*, article_ids: Sequence[int], claim_ids: Sequence[int]) -> int:
+    """claim.detected for each new claim and article.processed for each article."""
+    if not WebhookEndpoint.objects.filter(active=True).exists():
+        return 0  # the usual case: no query more than this
+    counts: dict[int, int] = {}
+    for article_id in Claim.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True):
+        counts[article_id] = counts.get(article_id, 0) + 1
+    events = [Event(E.CLAIM_DETECTED, f"claim.detected:{row['id']}", {"claim": row})
+              for row in _claims_by_id(claim_ids).values()]
+    for article in Article.objects.filter(pk__in=article_ids, status=Article.Status.DONE).select_related("outlet"):
+        data = _article(article) | {"claims": counts.get(article.pk, 0)}
+        events.append(Event(E.ARTICLE_PROCESSED, f"article.processed:{article.pk}:{article.attempts}", {"article": data}))
+    return queue_events(events)
+
+
+def queue_article_failed(*, article_id: int) -> int:
+    if not WebhookEndpoint.objects.filter(active=True).exists():
+        return 0
+    article = Article.objects.select_related("outlet").filter(pk=article_id).first()
+    if article is None:
+        return 0
+    event = Event(E.ARTICLE_FAILED, f"article.failed:{article.pk}:{article.attempts}", {"article": _article(article)})
+    return queue_events([event])
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.pk, "title": article.title, "url": article.canonical_url or article.url or "",
+        "outlet": article.outlet.name if article.outlet else "", "status": article.status, "error": article.error,
+        "processed_at": article.processed_at.isoformat() if article.processed_at else None,
+    }
+
+
+def queue_transition_events(*, transition: ClaimTransition) -> int:
+    """claim.status_changed for every move; claim.published / claim.corrected as well for those."""
+    if not WebhookEndpoint.objects.filter(active=True).exists():
+        return 0
+    claim = _claims_by_id([transition.claim_id]).get(transition.claim_id)
+    if claim is None:
+        return 0
+    move = {"from_status": transition.from_status, "to_status": transition.to_status,
+            "at": transition.created_at.isoformat(), "note": transition.note}
+    events = [Event(E.CLAIM_STATUS_CHANGED, f"claim.status_changed:{transition.pk}", {"claim": claim, **move})]
+    if transition.to_status == Claim.Status.PUBLISHED:
+        events.append(Event(E.CLAIM_PUBLISHED, f"claim.published:{transition.pk}", {"claim": claim}))
+    elif transition.to_status == Claim.Status.CORRECTED:
+        events.append(Event(E.CLAIM_CORRECTED, f"claim.corrected:{transition.pk}",
+                            {"claim": claim, "correction_note": transition.note}))
+    return queue_events(events)
+
+
+# --- delivery -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    delivered: bool = False
+    retry_at: datetime | None = None
+
+
+def signature_headers(*, endpoint: WebhookEndpoint, event_id: str, body: str, at: datetime) -> dict[str, str]:
+    """Standard Webhooks' headers, signed with the endpoint's secret (and, during a rotation, with
+    the previous one too: a receiver accepts the message when any signature verifies)."""
+    at = at.astimezone(dt_timezone.utc)
+    secrets_now = [endpoint.secret]
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > at:
+        secrets_now.append(endpoint.previous_secret)
+    signatures = [Webhook(secret).sign(msg_id=event_id, timestamp=at, data=body) for secret in secrets_now]
+    return {
+        "Content-Type": "application/json",
+        "webhook-id": event_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+def _finish(delivery: WebhookDelivery, claimed_at: datetime, **fields: Any) -> int:
+    # Guarded by claimed_at: if the row was taken back as stale meanwhile, the newer claim owns it.
+    return WebhookDelivery.objects.filter(pk=delivery.pk, status=D.SENDING, claimed_at=claimed_at).update(**fields)
+
+
+def backoff(attempts: int) -> timedelta:
+    ceiling = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 - jitter, not a secret
+
+
+def send_delivery(*, delivery_id: int) -> SendOutcome:
+    """Post one delivery if it is due and nobody else is posting it; record the attempt."""
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), pk=delivery_id, status=D.PENDING,
+    ).update(status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return SendOutcome()
+    delivery = WebhookDelivery.objects.select_related("endpoint__owner").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        _finish(delivery, now, status=D.FAILED, last_error="Not sent: the endpoint is disabled.", next_attempt_at=None)
+        return SendOutcome()
+    if not access.sees_unpublished_claims(endpoint.owner):
+        reason = "its owner may no longer see unpublished claims"
+        _finish(delivery, now, status=D.FAILED, last_error=f"Not sent: {reason}.", next_attempt_at=None)
+        disable_endpoint(endpoint=endpoint, reason=f"Disabled: {reason}.")
+        return SendOutcome()
+
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
+    headers = signature_headers(endpoint=endpoint, event_id=delivery.event_id, body=body, at=now)
+    try:
+        result = post(endpoint.url, body=body.encode("utf-8"), headers=headers,
+                      timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT, max_bytes=settings.FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES)
+    except FetchError as exc:
+        # The guard refused the address (the name now resolves somewhere private): not retried.
+        _log(delivery, error=str(exc))
+        _finish(delivery, now, status=D.FAILED, last_error=f"Refused: {exc}", next_attempt_at=None)
+        _count_failure(endpoint, now)
+        return SendOutcome()
+    except TransientFetchError as exc:
+        _log(delivery, error=str(exc))
+        return _retry_or_give_up(delivery, now, error=str(exc))
+
+    _log(delivery, status_code=result.status, latency_ms=int(result.seconds * 1000), excerpt=result.excerpt)
+    if 200 <= result.status < 300:
+        _finish(delivery, now, status=D.DELIVERED, delivered_at=timezone.now(), last_error="", next_attempt_at=None)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(failing_since=None)
+        return SendOutcome(delivered=True)
+    if result.status == 410:
+        _finish(delivery, now, status=D.FAILED, last_error="410 Gone: the receiver asked to stop.", next_attempt_at=None)
+        disable_endpoint(endpoint=endpoint, reason="Disabled: the receiver answered 410 Gone.")
+        return SendOutcome()
+    return _retry_or_give_up(delivery, now, error=f"answered {result.status}")
+
+
+def _log(delivery: WebhookDelivery, *, status_code: int | None = None, latency_ms: int = 0, excerpt: str = "",
+         error: str = "") -> None:
+    WebhookAttempt.objects.create(delivery=delivery, status_code=status_code, latency_ms=latency_ms,
+                                  response_excerpt=excerpt[:EXCERPT_CHARS], error=error[:2000])
+
+
+def _retry_or_give_up(delivery: WebhookDelivery, now: datetime, *, error: str) -> SendOutcome:
+    if _count_failure(delivery.endpoint, now):
+        _finish(delivery, now, status=D.FAILED, next_attempt_at=None, last_error=f"{error}; the endpoint was turned off")
+        return SendOutcome()
+    retry_at = now + backoff(delivery.attempts)  # read after the claim counted this attempt
+    give_up_at = delivery.created_at + timedelta(hours=settings.FACTCHECK_WEBHOOK_RETRY_HOURS)
+    if retry_at > give_up_at:
+        _finish(delivery, now, status=D.FAILED, next_attempt_at=None,
+                last_error=f"Gave up after {delivery.attempts} attempts: {error}")
+        return SendOutcome()
+    _finish(delivery, now, status=D.PENDING, next_attempt_at=retry_at, last_error=error)
+    return SendOutcome(retry_at=retry_at)
+
+
+def _count_failure(endpoint: WebhookEndpoint, now: datetime) -> bool:
+    """Start the endpoint's failure run, or disable it when the run has lasted too long (True)."""
+    if WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now):
+        endpoint.failing_since = now
+    else:
+        endpoint.refresh_from_db(fields=["failing_since"])
+    limit = timedelta(hours=settings.FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS)
+    if endpoint.failing_since is not None and now - endpoint.failing_since >= limit:
+        hours = settings.FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS
+        disable_endpoint(endpoint=endpoint, reason=f"Disabled: every attempt failed for {hours} hours.")
+        return True
+    return False
+
+
+def disable_endpoint(*, endpoint: WebhookEndpoint, reason: str) -> bool:
+    """Turn the endpoint off (once), fail what still waits for it, and tell its owner."""
+    if not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(active=False, disabled_reason=reason):
+        return False  # someone else disabled it first, and told the owner
+    WebhookDelivery.objects.filter(endpoint=endpoint, status=D.PENDING).update(
+        status=D.FAILED, next_attempt_at=None, last_error=f"Not sent: {reason}")
+    owner = endpoint.owner
+    if owner.email:
+        body = (f"Your webhook endpoint \u201c{endpoint.name}\u201d ({endpoint.url}) was turned off.\n\n{reason}\n\n"
+                "Its undelivered events are kept: fix the receiver, turn the endpoint back on in the admin "
+                f"({settings.SITE_URL}/admin/claims/webhookendpoint/{endpoint.pk}/change/) and replay them.\n")
+        try:
+            send_mail(f"Webhook endpoint turned off: {endpoint.name}", body, None, [owner.email])
+        except Exception:  # noqa: BLE001 - the endpoint is off either way; the admin shows why
+            logger.warning("could not tell %s that webhook endpoint %s was disabled", owner.email, endpoint.pk,
+                           exc_info=True)
+    return True
+
+
+# --- replay and the sweep -------------------------------------------------------------------------
+
+
+def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: AbstractBaseUser) -> int:
+    """Send these deliveries again (delivered ones too: the receiver sees the same webhook-id).
+    Deliveries of a disabled endpoint are left alone: turn it back on first."""
+    check_may_register(user=user)
+    ids = [d.pk for d in deliveries if d.status != D.SENDING]
+    with transaction.atomic():
+        ids = list(WebhookDelivery.objects.filter(pk__in=ids, endpoint__active=True).exclude(status=D.SENDING)
+                   .values_list("pk", flat=True))
+        WebhookDelivery.objects.filter(pk__in=ids).update(status=D.PENDING, next_attempt_at=None, last_error="")
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def replay_failed_since(*, endpoint: WebhookEndpoint, since: datetime, user: AbstractBaseUser) -> int:
+    if not endpoint.active:
+        raise InvalidInput("This endpoint is disabled: turn it back on before replaying its deliveries.")
+    failed = WebhookDelivery.objects.filter(endpoint=endpoint, status=D.FAILED, created_at__gte=since)
+    return replay_deliveries(deliveries=failed, user=user)
+
+
+def retry_due_deliveries() -> int:
+    """Beat: queue deliveries whose backoff has passed, whose task was lost, or whose sender died."""
+    now = timezone.now()
+    WebhookDelivery.objects.filter(status=D.SENDING, claimed_at__lt=now - STALE_SENDING).update(
+        status=D.PENDING, next_attempt_at=now)
+    due = list(WebhookDelivery.objects.filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - LOST_TASK),
+        status=D.PENDING,
+    ).values_list("pk", flat=True)[:1000])
+    _enqueue(due)
+    return len(due)
