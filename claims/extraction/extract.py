@@ -415,8 +415,9 @@ def _stance(cue: Cue | None) -> str:
     """What the speaker did with the claim, from its cue word (cues.tsv): `denied` denies."""
     if cue is None or cue.verb is None:
         return "asserts"
-    pos = "noun" if cue.verb.pos_ == "NOUN" else "verb"
-    return stance_of(cue.verb.lemma_, pos)
+    if cue.pattern == "belief_state":
+        return stance_of(cue.verb.lower_, "adj")  # "convinced" as it stands, not "convince"
+    return stance_of(cue.verb.lemma_, "noun" if cue.verb.pos_ == "NOUN" else "verb")
 
 
 def _strip(text, a, b):

@@ -20,6 +20,7 @@ CONSTRUCTIONS = {
     "addressee": "its object is the addressee, not the claim (told reporters)",
     "say_object": "a verb of saying whose direct object is what was said (half said so)",
     "regard": "with an object and an 'as' phrase, a view of the subject (X sees Y as Z)",
+    "belief_state": "an adjective after 'be' with a clause: a belief of the subject (X is convinced that Y)",
     "claim_noun": "a noun that carries an attributed claim (allegations that Y, his decision to Y)",
 }
 
@@ -110,6 +111,8 @@ ADDRESSEE = _GROUPS["addressee"]
 CLAIM_NOUNS = _GROUPS["claim_noun"]
 # Verbs of saying whose direct object is what was said ("half said so", "X says the plan is dead").
 SAY_OBJECT = _GROUPS["say_object"]
+# "X is convinced/confident/sure that Y": adjectives of belief (pos "adj" in cues.tsv).
+BELIEF_STATES = _GROUPS["belief_state"]
 # Verbs of regarding: "X sees Y as Z", "X views Y as Z".
 REGARD = _GROUPS["regard"]
 

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from .nlp import Parsed
 
-from .lexicon import (ADDRESSEE, BELIEF, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY,
+from .lexicon import (ADDRESSEE, BELIEF, BELIEF_STATES, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY,
                       REGARD, SAY_OBJECT, SEEM, SPEECH, STANCE, XCOMP)
 
 Span = tuple[int, int]
@@ -234,6 +234,7 @@ CONFIDENCE = {
     "headline": 0.55,  # Name: what they said
     "block": 0.5,  # X added:\n\n<a paragraph without quote marks>
     "with_ing": 0.5,  # ..., with the Herald reporting that Y
+    "belief_state": 0.35,  # X is convinced that Y
 }
 
 
@@ -282,11 +283,28 @@ def _word_cue(parsed: Parsed, tok: Token, in_quote) -> Cue | None:
         return _claim_noun(parsed, tok, in_quote)
     if lem in SEEM and tok.pos_ in ("VERB", "AUX"):
         return _seem(parsed, tok, in_quote)
+    if tok.dep_ == "acomp" and tok.lower_ in BELIEF_STATES:
+        return _belief_state(parsed, tok, in_quote)
     if lem == "expect" and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
         cue = _seem(parsed, tok, in_quote)
         if cue is not None:
             return cue
     return _NOT_A_WORD_CUE
+
+
+def _belief_state(parsed: Parsed, tok: Token, in_quote) -> Cue | None:
+    """'X is convinced that Y', 'she was confident Y would': the clause is X's belief."""
+    if in_quote(parsed.tstart(tok)):
+        return None
+    comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+    subj = source_of(subject_of(tok.head)) if tok.head is not tok else None
+    if comp is None or subj is None:
+        return None
+    span = _trim(parsed, _subtree_run(comp))
+    if not span:
+        return None
+    return Cue(tok, [(parsed.tstart(tok.head), parsed.tend(tok))], tok.doc[tok.head.i:tok.i + 1].text, subj,
+               [span], "belief_state", CONFIDENCE["belief_state"])
 
 
 def _reported_clause(site: VerbSite, in_quote) -> Cue | None:

@@ -215,7 +215,8 @@ class Resolver:
                            for a, b, label, e in parsed.ents if label == "PERSON"]
         self.subject_people = [(a, re.sub(r"(?:'s|\u2019s)$", "", e.text).strip())
                                for a, b, label, e in parsed.ents
-                               if label == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass")]
+                               if label == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass")
+                               and e.root.head.dep_ == "ROOT"]  # a main clause's subject
 
     def _know(self, name: str) -> None:
         """Remember a full name under its last word, and under its first when that is a family name

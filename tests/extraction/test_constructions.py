@@ -48,6 +48,8 @@ CONSTRUCTIONS = {
               "roads are still full of holes.", "The budget is typical of this council", "governor"),
     "with_ing": ("Officials tell the Courier the ferry will run in winter, with the Herald reporting that no "
                  "crew has been hired.", "no crew has been hired", "Herald"),
+    "belief_state": ("The fishermen are convinced that the new quota will close the harbour.",
+                     "the new quota will close the harbour", "fishermen"),
     "verb": ('"The river has never been this low in July!" exclaimed Ingrid Sola, a hydrologist.',
              "The river has never been this low in July", "Ingrid Sola"),
     "cue_paragraph": ('The coach, Anneli Strand, said:\n\n"We trained for rain all week. Nobody trained for snow."',
