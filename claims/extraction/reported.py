@@ -112,6 +112,12 @@ def source_of(subj):
     subject that is no source ("Only time will tell", "The move suggests")."""
     if subj is None:
         return None
+    if subj.lower_ in ("that", "which") and subj.head.dep_ == "relcl" and subj.head.head is not subj.head:
+        # "a letter that said Y": the letter speaks for whoever wrote it
+        ante = subj.head.head
+        if ante.lemma_.lower() in DOCUMENT_NOUNS and ante.pos_ == "NOUN":
+            return _issuer(ante) or subj
+        return subj
     low = subj.lemma_.lower()
     if low in NO_SOURCE and subj.pos_ == "NOUN":
         return None
@@ -430,8 +436,8 @@ def _said_object(site: VerbSite, in_quote) -> Cue | None:
     if site.subject is None:
         return None
     obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
-    if obj is None or in_quote(site.parsed.tstart(obj)) or obj.lemma_.lower() in CLAIM_NOUNS:
-        return None
+    if obj is None or in_quote(site.parsed.tstart(obj)) or obj.lemma_.lower() in CLAIM_NOUNS | DOCUMENT_NOUNS:
+        return None  # "wrote a letter that said Y": the letter carries the claim, it is not one
     span = _trim(site.parsed, _subtree_run(obj))
     return site.cue([span], "object") if span else None
 
