@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -55,6 +55,10 @@ class ClaimInline(admin.TabularInline):
     fields = ("statement", "kind", "status", "score")
     readonly_fields = fields
     ordering = ("content_start",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        # every row reads its speaker for the sentence: one join, not a query per claim
+        return super().get_queryset(request).select_related("speaker")
 
     @admin.display(description="claim")
     def statement(self, obj: Claim) -> str:

@@ -35,6 +35,11 @@ from claims.services.errors import DomainError
 
 S = Claim.Status
 DRAFT_KEY = "claim-workflow-draft-{}"
+
+
+def _draft_version(claim: Claim) -> str:
+    """The claim's state a workflow draft was typed against."""
+    return f"{claim.status}@{claim.updated_at.isoformat() if claim.updated_at else ''}"
 # "Move on": the usual next step from each status, for the bulk action.
 NEXT_STATUS = {S.NEW: S.TRIAGED, S.TRIAGED: S.RESEARCHING, S.RESEARCHING: S.IN_REVIEW, S.IN_REVIEW: S.PUBLISHED}
 # Transitions whose form needs the rating and conclusion fields.
@@ -410,8 +415,12 @@ class ClaimAdmin(admin.ModelAdmin):
             for t in targets
         ]
         # What was typed in the panel and not yet used by a transition (kept across "Propose rating",
-        # "Assign" and refusals): it stays in the form until a transition succeeds.
+        # "Assign" and refusals): it stays in the form until a transition succeeds, or until the
+        # claim changes in a way this user's own last action did not (then it is stale: someone
+        # else's reviewed words must not be overwritten by an old draft).
         draft = request.session.get(DRAFT_KEY.format(claim.pk), {})
+        if draft.get("version") != _draft_version(claim):
+            draft = {}
         can_rate = bool(RATED_TARGETS & set(targets)) or (
             claim.status in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW) and request.user.has_perm("claims.research_claim")
         )
@@ -476,6 +485,10 @@ class ClaimAdmin(admin.ModelAdmin):
                 messages.error(request, "Choose an action.")
         except DomainError as exc:
             messages.error(request, exc.message)
+        if draft_key in request.session:
+            # the draft belongs to the claim as this action left it
+            claim.refresh_from_db(fields=["status", "updated_at"])
+            request.session[draft_key] = {**request.session[draft_key], "version": _draft_version(claim)}
         return self._back(claim.pk)
 
     def same_as_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

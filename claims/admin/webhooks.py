@@ -31,7 +31,9 @@ class WebhookEndpointForm(forms.ModelForm):
         cleaned = super().clean()
         # The service's own checks, so the admin refuses what the API refuses, in the same words.
         for field, check in (("url", services.clean_url), ("event_types", services.clean_event_types)):
-            if field in cleaned:
+            # a field left as it was is not checked again (the service doesn't either): an endpoint
+            # whose host stopped resolving can still be switched off
+            if field in cleaned and (self.instance.pk is None or field in self.changed_data):
                 try:
                     cleaned[field] = check(cleaned[field])
                 except DomainError as exc:

@@ -343,12 +343,13 @@ class Queue:
     can_publish: bool = False
 
 
-def user_queue(*, user: Any, limit: int = 10) -> Queue:
+def user_queue(*, user: Any, limit: int = 10) -> Queue | None:
     """What is waiting for this user: their open assignments, and the triage and review piles
-    their role works on. Three queries whatever the numbers."""
-    queue = Queue(can_triage=user.has_perm("claims.triage_claim"), can_publish=user.has_perm("claims.publish_claim"))
+    their role works on. Three queries whatever the numbers. None for a user who may not see
+    claims at all (nothing waits for them)."""
     if not user.has_perm("claims.view_claim"):
-        return queue
+        return None
+    queue = Queue(can_triage=user.has_perm("claims.triage_claim"), can_publish=user.has_perm("claims.publish_claim"))
     mine = (Claim.objects.filter(assignee=user, status__in=UNRESOLVED_STATUSES)
             .select_related("speaker", "article", "article__outlet").order_by("created_at", "id"))
     queue.mine = list(mine[:limit])

@@ -120,6 +120,9 @@ def remove_evidence(*, evidence: Evidence, user: AbstractBaseUser) -> None:
         claim._history_user = user
         claim._change_reason = f"{EVIDENCE_REMOVED}{evidence.title or evidence.url}"[:100]
         claim.save(update_fields=["updated_at"])
+        # Removing a source shapes the verdict as much as adding one: it counts as research work
+        # for the four-eyes rule (an editor who deletes evidence may not publish alone).
+        record_contribution(claim=claim, user=user, kinds=[ClaimContribution.Kind.EVIDENCE])
 
 
 def add_note(*, claim: Claim, user: AbstractBaseUser, body: str) -> Note:

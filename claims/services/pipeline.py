@@ -222,7 +222,7 @@ _EMPTY = {"title": Q(title=""), "byline": Q(byline=""), "published_at": Q(publis
 
 
 def _apply_headers(batch: list[Article]) -> None:
-    """Fill a batch's empty details from the articles' headers in at most six queries, whatever
+    """Fill a batch's empty details from the articles' headers in at most seven queries, whatever
     the batch's size (tests/pipeline/test_batches.py counts them)."""
     found = {article.pk: header_fields(article) for article in batch}
     found = {pk: fields for pk, fields in found.items() if fields}

@@ -111,18 +111,28 @@ def create_endpoint(*, owner: AbstractBaseUser, name: str, url: str, event_types
 
 def update_endpoint(*, endpoint: WebhookEndpoint, user: AbstractBaseUser, **fields: Any) -> WebhookEndpoint:
     check_may_register(user=user)
+    changed: set[str] = set()
     if "name" in fields:
         endpoint.name = _clean_name(fields["name"])
+        changed.add("name")
     if "url" in fields and fields["url"] != endpoint.url:
         endpoint.url = clean_url(fields["url"])
+        # whoever points the endpoint somewhere new is who its sends are checked against
+        endpoint.owner = user
+        changed |= {"url", "owner"}
     if "event_types" in fields:
         endpoint.event_types = clean_event_types(fields["event_types"])
+        changed.add("event_types")
     if "active" in fields:
         if fields["active"] and not endpoint.active:
             # Turned back on by a person: the failure run that disabled it is over.
             endpoint.failing_since, endpoint.disabled_reason = None, ""
+            changed |= {"failing_since", "disabled_reason"}
         endpoint.active = bool(fields["active"])
-    endpoint.save()
+        changed.add("active")
+    if changed:
+        # only what was changed: a concurrent rotation or a sender disabling the endpoint is kept
+        endpoint.save(update_fields=[*sorted(changed), "updated_at"])
     return endpoint
 
 

@@ -161,3 +161,23 @@ def test_the_article_page_lists_its_claims_and_shows_the_error(client, wf_editor
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_article_change", args=[claim.article_id])).content.decode()
     assert "Taxes fell by half." in page and "partial fetch" in page
+
+
+def _article_page_queries(client, claims: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.models import Speaker
+
+    article = make_article(text=" ".join(f"claim {i:03d}." for i in range(claims)))
+    for i in range(claims):
+        speaker = Speaker.objects.create(name=f"Person {i} of {claims}", normalized_name=f"person {i} of {claims}")
+        make_claim(content=f"claim {i:03d}", speaker=speaker, article=article)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("admin:claims_article_change", args=[article.pk])).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_article_page_reads_its_claims_in_the_same_number_of_queries_however_many(client, wf_editor):
+    client.force_login(wf_editor)
+    assert _article_page_queries(client, 2) == _article_page_queries(client, 12)

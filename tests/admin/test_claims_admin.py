@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -364,6 +365,19 @@ def test_proposing_a_rating_keeps_the_typed_conclusion_for_submit_for_review(cli
     assert "Claim is now in review." in texts(response)
     claim.refresh_from_db()
     assert (claim.status, claim.conclusion) == (S.IN_REVIEW, "The survey shows a 10% fall.")
+
+
+def test_an_old_draft_never_overwrites_what_the_claim_became_since(client, wf_researcher, speaker):
+    from claims.models import Claim as C
+
+    claim = make_claim(speaker=speaker, status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
+    client.force_login(wf_researcher)
+    client.post(workflow_url(claim), {"rating": str(rating("false").pk), "conclusion": "Draft one", "propose": "1"})
+    # someone else's work changes the claim afterwards
+    C.objects.filter(pk=claim.pk).update(conclusion="Final reviewed words", updated_at=timezone.now())
+    page = client.get(change_url(claim)).content.decode()
+    assert "Draft one" not in page
+    assert "Final reviewed words</textarea>" in page
 
 
 def test_assigning_keeps_a_typed_note_in_the_form(client, wf_editor, speaker):

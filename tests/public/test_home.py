@@ -60,3 +60,11 @@ def test_the_home_page_costs_the_same_queries_for_few_or_many_claims(client, wf_
 def test_the_admins_view_site_link_leads_to_the_home_page(client, wf_editor):
     client.force_login(wf_editor)
     assert 'href="/"' in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_signed_in_user_who_may_not_see_claims_is_shown_no_queue(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("visitor", password="pw-visitor-1"))
+    page = client.get("/").content.decode()
+    assert "Waiting for you" not in page

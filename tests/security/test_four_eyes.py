@@ -74,6 +74,16 @@ def test_a_publisher_who_added_evidence_during_review_may_not_publish(wf_editor,
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
 
 
+def test_a_publisher_who_removed_evidence_during_review_may_not_publish(wf_editor, wf_researcher, speaker):
+    from claims.services.evidence import remove_evidence
+
+    claim = _research(make_claim(speaker=speaker), by=wf_researcher)
+    workflow.add_evidence(claim=claim, user=wf_researcher, url="https://stats.example/second", title="Second")
+    remove_evidence(evidence=claim.evidence.get(title="Second"), user=wf_editor)
+    with pytest.raises(NotAllowed, match="Four-eyes"):
+        workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
+
+
 def test_the_publisher_cannot_replace_the_proposed_rating_at_the_publish_step(wf_editor, wf_researcher, speaker):
     claim = _research(make_claim(speaker=speaker), by=wf_researcher)
     with pytest.raises(InvalidInput, match="send the claim back to research") as refused:
