@@ -77,9 +77,15 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rotate the signing secret (the old one signs too for 24 hours)")
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        rotated = 0
         for endpoint in queryset:
-            services.rotate_secret(endpoint=endpoint, user=request.user)
-        self.message_user(request, f"{queryset.count()} secret(s) rotated.", messages.SUCCESS)
+            try:
+                services.rotate_secret(endpoint=endpoint, user=request.user)
+                rotated += 1
+            except DomainError as exc:  # e.g. a rotation still in progress: said, not a 500
+                self.message_user(request, f"{endpoint.name}: {exc.message}", messages.ERROR)
+        if rotated:
+            self.message_user(request, f"{rotated} secret(s) rotated.", messages.SUCCESS)
 
 
 class WebhookAttemptInline(admin.TabularInline):

@@ -52,6 +52,8 @@ D = WebhookDelivery.Status
 # all of that (jitter), so receivers coming back are not hit by every sender at the same second.
 RETRY_BASE_SECONDS = 30
 RETRY_CAP_SECONDS = 6 * 3600
+# Slack on top of the longest backoff before a quiet endpoint's failure run is considered over.
+QUIET_MARGIN = timedelta(hours=1)
 # What is kept of a receiver's answer, in the attempt log.
 EXCERPT_CHARS = 500
 # A row left `sending` this long belongs to a sender that died: the sweep takes it back.
@@ -141,6 +143,10 @@ def rotate_secret(*, endpoint: WebhookEndpoint, user: AbstractBaseUser,
     """A new secret; the old one keeps signing alongside it for `overlap`, so a receiver that has
     not switched yet still verifies every message."""
     check_may_register(user=user)
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > timezone.now():
+        # a second rotation now would drop the secret receivers that have not switched still use
+        raise InvalidInput(f"A rotation is still in progress until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC; "
+                           "rotate again after that.")
     endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, timezone.now() + overlap
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
@@ -344,7 +350,8 @@ def _retry_or_give_up(delivery: WebhookDelivery, now: datetime, *, error: str) -
         _finish(delivery, now, status=D.FAILED, next_attempt_at=None, last_error=f"{error}; the endpoint was turned off")
         return SendOutcome()
     retry_at = now + backoff(delivery.attempts)  # read after the claim counted this attempt
-    give_up_at = delivery.created_at + timedelta(hours=settings.FACTCHECK_WEBHOOK_RETRY_HOURS)
+    # a replayed delivery gets its whole retry window again, counted from the replay
+    give_up_at = (delivery.replayed_at or delivery.created_at) + timedelta(hours=settings.FACTCHECK_WEBHOOK_RETRY_HOURS)
     if retry_at > give_up_at:
         _finish(delivery, now, status=D.FAILED, next_attempt_at=None,
                 last_error=f"Gave up after {delivery.attempts} attempts: {error}")
@@ -359,6 +366,13 @@ def _count_failure(endpoint: WebhookEndpoint, now: datetime) -> bool:
         endpoint.failing_since = now
     else:
         endpoint.refresh_from_db(fields=["failing_since"])
+        # A run is failures one after another: after a quiet spell longer than the longest backoff
+        # (no attempt at all), this failure starts a new run rather than ending an old one.
+        last = (WebhookAttempt.objects.filter(delivery__endpoint=endpoint, at__lt=now)
+                .order_by("-at").values_list("at", flat=True).first())
+        if last is None or now - last > timedelta(seconds=RETRY_CAP_SECONDS) + QUIET_MARGIN:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=now)
+            endpoint.failing_since = now
     limit = timedelta(hours=settings.FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS)
     if endpoint.failing_since is not None and now - endpoint.failing_since >= limit:
         hours = settings.FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS
@@ -397,7 +411,8 @@ def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: AbstractBa
     with transaction.atomic():
         ids = list(WebhookDelivery.objects.filter(pk__in=ids, endpoint__active=True).exclude(status=D.SENDING)
                    .values_list("pk", flat=True))
-        WebhookDelivery.objects.filter(pk__in=ids).update(status=D.PENDING, next_attempt_at=None, last_error="")
+        WebhookDelivery.objects.filter(pk__in=ids).update(status=D.PENDING, next_attempt_at=None, last_error="",
+                                                          attempts=0, replayed_at=timezone.now())
         transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
 
