@@ -10,7 +10,8 @@ from typing import Any, Iterable
 from django.db import transaction
 
 from claims.models import Article, Claim
-from claims.services.speakers import one_line, resolve_speakers
+from claims.services.articles import one_line
+from claims.services.speakers import resolve_speakers
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 

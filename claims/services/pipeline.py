@@ -203,9 +203,9 @@ def header_fields(article: Article) -> dict[str, object]:
         return {}
     fields: dict[str, object] = {}
     if not article.title and (header.title or "").strip():
-        fields["title"] = " ".join(header.title.split())[:500]
+        fields["title"] = one_line(header.title)
     if not article.byline and (header.byline or "").strip():
-        fields["byline"] = " ".join(header.byline.split())[:500]
+        fields["byline"] = one_line(header.byline)
     if article.published_at is None and isinstance(header.date, dt.date):
         # A date without a time: midnight where the newsroom is (TIME_ZONE), so it shows as that day.
         fields["published_at"] = timezone.make_aware(dt.datetime.combine(header.date, dt.time.min))

@@ -11,15 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from claims.models import Speaker, SpeakerAlias
+from claims.services.articles import one_line  # one rule for "a title on one line"
 
 _SPACES = re.compile(r"\s+")
 # Leading words that are part of a mention, not of the name ("the United States" = "United States").
 _ARTICLES = ("the ",)
-
-
-def one_line(text: str | None) -> str:
-    """A title or description as shown: hard-wrapped copy puts line breaks inside them."""
-    return " ".join((text or "").split())
 
 
 def normalize_name(name: str) -> str:
