@@ -152,13 +152,13 @@ BESIDE_CONFIDENCE = {"verb": 0.7, "according": 0.6, "cue_paragraph": 0.6, "headl
 HEADLINE_NAME_TOKENS = 8
 
 
-def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes) -> QuoteAttribution | None:
+def _find_for_quote(parsed: Parsed, q: Quote, qs: _Quotes, paras: list[int]) -> QuoteAttribution | None:
     """The attribution of a quotation from the text beside it: a speech verb in its sentence, a
     cue paragraph ending "X said:", a "Name:" or a sentence before a colon, a dash after it."""
     after = _frame_tokens(parsed, q, qs, True)
     before = _frame_tokens(parsed, q, qs, False)
     return (_speech_verb_beside(parsed, q, qs, before, after)
-            or _cue_paragraph(parsed, q)
+            or _cue_paragraph(parsed, q, paras)
             or _colon_before(parsed, q, before)
             or _dash_after(after))
 
@@ -188,8 +188,8 @@ def _speech_verb_beside(parsed: Parsed, q: Quote, qs: _Quotes, before, after) ->
     return QuoteAttribution(verb, subj, None, "verb")
 
 
-def _cue_paragraph(parsed: Parsed, q: Quote) -> QuoteAttribution | None:
-    colon = _after_colon_paragraph(parsed, q, paragraph_breaks(parsed.text))
+def _cue_paragraph(parsed: Parsed, q: Quote, paras: list[int]) -> QuoteAttribution | None:
+    colon = _after_colon_paragraph(parsed, q, paras)
     return QuoteAttribution(colon[0], colon[1], None, "cue_paragraph") if colon else None
 
 
@@ -353,7 +353,7 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
         if got is not None:
             claim = _Claim("direct", q.segments, got[0], got[0].subject, DIRECT_CONFIDENCE, [q])
         else:
-            claim = _attributed_nearby(parsed, q, qs)
+            claim = _attributed_nearby(parsed, q, qs, paras)
             if claim is None and last_direct is not None and _carries_on(parsed, last_direct, q, paras, qs):
                 if _same_paragraph(paras, last_direct.spans[-1][1], q.open):
                     last_direct.spans.extend(q.segments)  # the same speaker's next sentence
@@ -387,10 +387,10 @@ def _carried_on(prev: _Claim, q: Quote, confidence: float, rule: str) -> _Claim:
     return claim
 
 
-def _attributed_nearby(parsed: Parsed, q: Quote, qs: _Quotes) -> _Claim | None:
+def _attributed_nearby(parsed: Parsed, q: Quote, qs: _Quotes, paras: list[int]) -> _Claim | None:
     """A direct claim for a quotation whose attribution stands beside it (a speech verb in its
     sentence, a headline "Name:", a dash "-- Name", a cue paragraph ending "X said:")."""
-    found = _find_for_quote(parsed, q, qs)
+    found = _find_for_quote(parsed, q, qs, paras)
     if found is None:
         return None
     text = parsed.text

@@ -17,7 +17,6 @@ from .lexicon import (ADDRESSEE, BELIEF, BELIEF_STATES, CLAIM_NOUNS, CLAUSE, DOB
 
 Span = tuple[int, int]
 
-SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Cues whose passive subject is still the source ("he was quoted as saying").
 PASSIVE_SOURCE = {"quote"}
 # What follows the object of "accused Y of Z", "blamed Y for Z", "rejected Y as Z".

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -54,31 +55,27 @@ def extraction_seconds_histogram() -> Histogram:
     return Histogram(buckets=buckets, count=row["count"], total=float(row["total"] or 0.0))
 
 
-def alert_delivery_counts() -> dict[str, int]:
-    """Alert deliveries by where they stand: sent, failed, retrying (pending after a failed
+def _delivery_counts(model: Any, *, sent: str) -> dict[str, int]:
+    """A delivery table's rows by where they stand: sent, failed, retrying (pending after a failed
     attempt), pending (not tried yet) and sending (claimed by a sender right now)."""
-    P = AlertDelivery.Status
-    row = AlertDelivery.objects.aggregate(
-        sent=Count("id", filter=Q(status=P.SENT)),
-        failed=Count("id", filter=Q(status=P.FAILED)),
-        retrying=Count("id", filter=Q(status=P.PENDING, attempts__gt=0)),
-        pending=Count("id", filter=Q(status=P.PENDING, attempts=0)),
-        sending=Count("id", filter=Q(status=P.SENDING)),
+    status = model.Status
+    row = model.objects.aggregate(
+        sent=Count("id", filter=Q(status=sent)),
+        failed=Count("id", filter=Q(status=status.FAILED)),
+        retrying=Count("id", filter=Q(status=status.PENDING, attempts__gt=0)),
+        pending=Count("id", filter=Q(status=status.PENDING, attempts=0)),
+        sending=Count("id", filter=Q(status=status.SENDING)),
     )
     return {name: int(value) for name, value in row.items()}
+
+
+def alert_delivery_counts() -> dict[str, int]:
+    return _delivery_counts(AlertDelivery, sent=AlertDelivery.Status.SENT)
 
 
 def webhook_delivery_counts() -> dict[str, int]:
-    """Webhook deliveries by where they stand, named like the alerts' (delivered counts as sent)."""
-    W = WebhookDelivery.Status
-    row = WebhookDelivery.objects.aggregate(
-        sent=Count("id", filter=Q(status=W.DELIVERED)),
-        failed=Count("id", filter=Q(status=W.FAILED)),
-        retrying=Count("id", filter=Q(status=W.PENDING, attempts__gt=0)),
-        pending=Count("id", filter=Q(status=W.PENDING, attempts=0)),
-        sending=Count("id", filter=Q(status=W.SENDING)),
-    )
-    return {name: int(value) for name, value in row.items()}
+    """Named like the alerts' counts: a delivered webhook counts as sent."""
+    return _delivery_counts(WebhookDelivery, sent=WebhookDelivery.Status.DELIVERED)
 
 
 def oldest_undelivered_alert_at() -> datetime | None:
