@@ -8,7 +8,7 @@ Plain Python on spaCy; imports nothing from Django.
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 from .extract import claims_from_parsed, to_original
 from .header import Header, read_header

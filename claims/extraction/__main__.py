@@ -88,8 +88,8 @@ def main(argv=None) -> int:
                 print(f"claims.extraction: {msg}", file=sys.stderr)
             reported = len(errors)
             failed = []
-            docs = iter_extract([t for _, t in batch], on_error=lambda i, e: failed.append((i, e)))
-            for (doc_id, _), claims in zip(batch, docs):
+            docs = iter_extract([t for _, t in batch], on_error=lambda i, e, failed=failed: failed.append((i, e)))
+            for (doc_id, _), claims in zip(batch, docs, strict=True):
                 for c in claims:
                     out.write(json.dumps(c.to_json(doc_id)) + "\n")
             out.flush()

@@ -530,7 +530,7 @@ def _someone_else_named(parsed: Parsed, prev: _Claim, a: int, b: int) -> bool:
     not at the briefing, ..." between Sola's quotation and the next)?"""
     own = {w.lower() for w in (prev.subject.doc[prev.subject.left_edge.i:prev.subject.right_edge.i + 1].text.split()
                                if prev.subject is not None else [])}
-    for start, end, label, ent in parsed.ents_in(a, b):
+    for _start, _end, label, ent in parsed.ents_in(a, b):
         if label == "PERSON" and not {w.lower() for w in ent.text.split()} <= own:
             return True
     return False

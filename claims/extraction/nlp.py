@@ -8,6 +8,7 @@ parse (which also gives sentences) and named entities.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import threading
@@ -63,21 +64,17 @@ def split_points(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
         lo, hi = start + limit // 2, start + limit
         window = text[lo:hi]
         cut = -1
-        m = None
-        for m in _BLANK_LINE.finditer(window):
-            pass
-        if m is not None:
-            cut = lo + m.end()
+        blanks = list(_BLANK_LINE.finditer(window))
+        if blanks:
+            cut = lo + blanks[-1].end()
         if cut < 0:
             j = window.rfind("\n")
             if j >= 0:
                 cut = lo + j + 1
         if cut < 0:
-            m = None
-            for m in _SENT_END.finditer(window):
-                pass
-            if m is not None:
-                cut = lo + m.end()
+            ends = list(_SENT_END.finditer(window))
+            if ends:
+                cut = lo + ends[-1].end()
         if cut < 0:
             j = max(window.rfind(" "), window.rfind("\t"))
             if j >= 0:
@@ -113,7 +110,7 @@ def paragraph_pieces(text: str, target: int | None = None, limit: int = PIECE_CH
             cuts.append(m.end())
     cuts.append(len(text))
     pieces: list[tuple[int, int]] = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         if end - start <= limit:
             pieces.append((start, end))
         else:
@@ -214,11 +211,11 @@ def parse_many(texts, nlp=None, batch_size: int = 16):
     cuts = [paragraph_pieces(t, limit=limit) for t in texts]
 
     def stream():
-        for t, cs in zip(texts, cuts):
+        for t, cs in zip(texts, cuts, strict=True):
             for a, b in cs:
                 yield _breakable(t[a:b])
 
     docs = nlp.pipe(stream(), batch_size=batch_size)
-    for t, cs in zip(texts, cuts):
+    for t, cs in zip(texts, cuts, strict=True):
         got = [(a, next(docs)) for a, _ in cs]
         yield Parsed(t, got)

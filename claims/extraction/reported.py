@@ -5,15 +5,30 @@ X accused Y of Z; X denied Y; a study found Y; polls show Y; Y, state media repo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from spacy.tokens import Token
 
+from .lexicon import (
+    ADDRESSEE,
+    BELIEF,
+    BELIEF_STATES,
+    CLAIM_NOUNS,
+    CLAUSE,
+    DOBJ,
+    DOCUMENT_NOUNS,
+    EVIDENCE,
+    NO_SOURCE,
+    QUOTE_ONLY,
+    REGARD,
+    SAY_OBJECT,
+    SEEM,
+    SPEECH,
+    STANCE,
+    XCOMP,
+)
 from .nlp import Parsed
-
-from .lexicon import (ADDRESSEE, BELIEF, BELIEF_STATES, CLAIM_NOUNS, CLAUSE, DOBJ, DOCUMENT_NOUNS, EVIDENCE, NO_SOURCE, QUOTE_ONLY,
-                      REGARD, SAY_OBJECT, SEEM, SPEECH, STANCE, XCOMP)
 
 Span = tuple[int, int]
 

@@ -8,8 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (FAMILY_FIRST, FEMALE_NAMES, GROUP_WORDS, HONORIFIC_F, HONORIFIC_M, MALE_NAMES, MEDIA_WORDS,
-                      ORG_WORDS, PRONOUNS)
+from .lexicon import (
+    FAMILY_FIRST,
+    FEMALE_NAMES,
+    GROUP_WORDS,
+    HONORIFIC_F,
+    HONORIFIC_M,
+    MALE_NAMES,
+    MEDIA_WORDS,
+    ORG_WORDS,
+    PRONOUNS,
+)
 
 DROP_DEPS = {"appos", "relcl", "acl", "punct", "advmod", "cc:preconj"}
 DETS = {"the", "a", "an", "this", "that", "these", "those"}
@@ -130,9 +139,9 @@ def _name_and_kind(parsed, m: Mention, span):
     ents = [e for e in span.ents if head is None or e.start <= head.i < e.end]
     best = None
     for e in ents:
-        if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"):
-            if best is None or (e.label_ == "PERSON" and best.label_ != "PERSON"):
-                best = e
+        if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and (
+                best is None or (e.label_ == "PERSON" and best.label_ != "PERSON")):
+            best = e
     if best is not None:
         name = re.sub(r"(?:'s|\u2019s)$", "", best.text).strip()
         m.name = name
@@ -189,14 +198,13 @@ class Resolver:
         self.parsed = parsed
         self.full = {}  # last word (lower) -> fullest PERSON name
         self.org_full = {}
-        for a, b, label, e in parsed.ents:
+        for _a, _b, label, e in parsed.ents:
             name = re.sub(r"(?:'s|\u2019s)$", "", e.text).strip()
             words = name.split()
             if not words:
                 continue
-            if label == "PERSON":
-                if 2 <= len(words) <= 4:
-                    self._know(name)
+            if label == "PERSON" and 2 <= len(words) <= 4:
+                self._know(name)
         # runs of proper nouns outside place/organisation names: people NER may have missed
         run = []
         for t in list(parsed.tokens) + [None]:
@@ -264,7 +272,7 @@ class Resolver:
         # a description: "the professor", "the spokesman", "officials"
         if m.head is not None and m.head.pos_ == "NOUN" and m.head.tag_ == "NN":
             word = m.head.text.lower()
-            for pos, name, kind, gender, title in reversed(self.history):
+            for _pos, name, kind, _gender, title in reversed(self.history):
                 if kind == "person" and title and word in title.lower().split():
                     self._remember(m.start, name, kind, title, m.text)
                     return name
@@ -314,12 +322,12 @@ class Resolver:
                         return name
             return None
         if code == "n":
-            for pos, name, kind, gender, title in reversed(self.history[-4:]):
+            for _pos, name, kind, _gender, _title in reversed(self.history[-4:]):
                 if kind == "organization" and name and name[0].isupper():
                     return name
             return None
         if code == "p":
-            for pos, name, kind, gender, title in reversed(self.history[-3:]):
+            for pos, name, kind, _gender, _title in reversed(self.history[-3:]):
                 if m.start - pos > 1500:
                     break
                 if kind in ("group", "organization", "place") and name:

@@ -21,6 +21,7 @@ given, soft hyphens and line breaks included, as the contract asks). Linear in t
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -174,7 +175,7 @@ def _reflow(s: str, lines: list[tuple[int, int]], found: Furniture) -> list[tupl
     width = _wrap_width(lengths)
     blank_lines = any(not s[a:b].strip() for a, b in lines[1:-1])
     edits: list[tuple[int, int, str]] = []
-    for k, ((a, b), (na, nb)) in enumerate(zip(lines, lines[1:])):
+    for k, ((a, b), (na, nb)) in enumerate(itertools.pairwise(lines)):
         line = s[a:b]
         nxt = s[na:nb]
         if not line.strip() or not nxt.strip():
@@ -238,9 +239,7 @@ def _soft_break(line: str, nxt: str, width: int) -> bool:
     if nxt[:1] in (" ", "\t"):
         return False  # an indented line opens a paragraph
     first = nxt.split(None, 1)[0] if nxt.strip() else ""
-    if len(line.rstrip()) + 1 + len(first) <= width - WRAP_SLACK:
-        return False
-    return True
+    return len(line.rstrip()) + 1 + len(first) > width - WRAP_SLACK
 
 
 # Wrappers differ by a character or two in what "fits"; a line this close to fitting is still full.
