@@ -214,7 +214,7 @@ class _Writer:
             f"{{metric}} in {{place}} are the {r.choice(['highest', 'lowest'])} in the country",
             f"not a single one of the {r.randint(10, 400)} promised projects has been delivered",
             f"{{thing}} has already saved {r.randint(5, 120)} million",
-            f"{{metric}} have doubled {{period}}",
+            "{metric} have doubled {period}",
         ]
         return self.fill(r.choice(templates))
 

@@ -66,7 +66,7 @@ def main() -> int:
     sections = [
         "# Benchmarks",
         "",
-        f"Run with `make bench` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        f"Run with `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
         f"Machine: {machine()}.",
         f"Database: {'PostgreSQL' if os.environ.get('DATABASE_URL', '').startswith('postgres') else 'SQLite'}; "
         f"broker: {'Redis' if os.environ.get('REDIS_URL') else 'none (in-process)'}.",

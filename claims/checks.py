@@ -2,9 +2,9 @@
 without a site address)."""
 from __future__ import annotations
 
-from django.conf import settings
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 

@@ -12,8 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 # The tests' own development settings, set before Django reads factcheck/settings.py (which is
 # production-safe by default: DEBUG off, no fallback key). A random key per run, inherited by the

@@ -1,7 +1,8 @@
 """Bulk admin actions: the same service call on each selected row."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from claims.services.errors import DomainError
 

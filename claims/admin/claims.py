@@ -9,17 +9,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter, RelatedOnlyFieldListFilter
-from django.contrib.auth import get_user_model
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens

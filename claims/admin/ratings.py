@@ -3,10 +3,9 @@ label it was published with, so deletion is switched off and "retire" is the onl
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
 
-from claims.selectors.wording import rating_badge
 from claims.models import Rating, RatingScale
+from claims.selectors.wording import rating_badge
 from claims.services import workflow
 from claims.services.errors import DomainError
 

@@ -9,8 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 

@@ -19,7 +19,6 @@ from rest_framework.filters import OrderingFilter
 from claims.models import Article, Claim
 from claims.selectors.api import search_claims
 
-
 MAX_ID = 2**63 - 1
 
 
@@ -43,7 +42,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         if value is None:
             return None
         try:
-            return value.astimezone(dt.timezone.utc)
+            return value.astimezone(dt.UTC)
         except OverflowError:
             raise forms.ValidationError("Date out of range.", code="invalid") from None
 

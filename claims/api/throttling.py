@@ -12,7 +12,6 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from factcheck.security import client_ip
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from django.http import Http404
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -26,9 +26,8 @@ from claims.exports import FORMATS, streamed_download
 from claims.models import Claim, Rating, Subscription
 from claims.selectors import api as selectors
 from claims.selectors.exports import export_rows
-from claims.services import alerts
+from claims.services import alerts, workflow
 from claims.services import evidence as evidence_services
-from claims.services import workflow
 from claims.services.idempotency import submit_article_idempotently
 
 ID_REGEX = r"[0-9]{1,18}"  # anything else is a 404 before it reaches the database

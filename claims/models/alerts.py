@@ -26,6 +26,12 @@ class Subscription(models.Model):
     digest_weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday, for weekly digests.")
     timezone = models.CharField(max_length=64, default="UTC")
     active = models.BooleanField(default=True, db_index=True)
+    # Where the same matches also go, besides the e-mail: a team's chat channel or CMS, as
+    # `subscription.matched` webhook events (claims.services.webhooks.queue_subscription_matches).
+    webhook_endpoint = models.ForeignKey(
+        "claims.WebhookEndpoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions",
+        help_text="Also post every match to this webhook endpoint (a team's chat channel, a CMS).",
+    )
     # Why the tracker itself turned the subscription off (the owner lost access to claims); empty
     # when the owner paused it or it is active. Cleared when it is resumed.
     paused_reason = models.TextField(blank=True, default="")

@@ -16,6 +16,10 @@ class WebhookEndpoint(models.Model):
         ARTICLE_PROCESSED = "article.processed", "An article was processed"
         ARTICLE_FAILED = "article.failed", "An article failed"
 
+    # Not a type an endpoint asks for: it is sent to the endpoint a subscription routes to
+    # (Subscription.webhook_endpoint), with the claim that matched its filters and why.
+    SUBSCRIPTION_MATCHED = "subscription.matched"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
     name = models.CharField(max_length=200)
     url = models.URLField(max_length=2048)
@@ -63,6 +67,10 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When a person last replayed it: its retry window counts from here (else from created_at).
     replayed_at = models.DateTimeField(null=True, blank=True)
+    # A `subscription.matched` delivery: the subscription whose filters matched, asked again at
+    # sending (its owner must still be allowed to see the claim). Empty for every other event.
+    subscription = models.ForeignKey("claims.Subscription", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="webhook_deliveries")
 
     class Meta:
         verbose_name_plural = "webhook deliveries"

@@ -84,9 +84,15 @@ class Evidence(models.Model):
 class Note(models.Model):
     """Internal notes on a claim: staff only, never shown publicly."""
 
+    class Source(models.TextChoices):
+        STAFF = "staff", "Newsroom"
+        # Sent by a reader through "Report a problem" on the public page (claims.services.reports).
+        READER = "reader", "Reader report"
+
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     body = models.TextField()
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.STAFF, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,8 +24,7 @@ import random
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -270,7 +269,7 @@ class SendOutcome:
 def signature_headers(*, endpoint: WebhookEndpoint, event_id: str, body: str, at: datetime) -> dict[str, str]:
     """Standard Webhooks' headers, signed with the endpoint's secret (and, during a rotation, with
     the previous one too: a receiver accepts the message when any signature verifies)."""
-    at = at.astimezone(dt_timezone.utc)
+    at = at.astimezone(UTC)
     secrets_now = [endpoint.secret]
     if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > at:
         secrets_now.append(endpoint.previous_secret)

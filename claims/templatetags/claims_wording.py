@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django import template
-
 from django.utils.safestring import SafeString
 
 from claims.models import Claim

@@ -54,7 +54,7 @@ def test_a_processed_article_says_how_many_claims_were_found(client, wf_research
     article = Article.objects.get()
     n = article.claims.count()
     assert article.status == Article.Status.DONE and n >= 1
-    assert any(f"Article processed:" in m and f"{n} claim{'s' if n != 1 else ''} found." in m for m in texts(response))
+    assert any("Article processed:" in m and f"{n} claim{'s' if n != 1 else ''} found." in m for m in texts(response))
 
 
 def test_an_editor_can_fix_a_pasted_articles_title_byline_date_and_outlet(client, wf_editor):

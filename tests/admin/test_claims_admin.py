@@ -1,12 +1,14 @@
 """The claims list and the claim page, driven through Django's test client as each role."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
-from django.utils import timezone
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, ClaimTransition, Evidence, Note, Outlet
 from claims.services import workflow
@@ -337,12 +339,12 @@ def test_the_list_filters_by_stance(client, wf_editor):
 
 
 def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
     client.force_login(wf_editor)
     article = make_article(text="Jane Doe said taxes rose.", title="Budget day",
                            outlet=Outlet.objects.create(name="Coastline News"),
-                           published_at=datetime(2026, 3, 3, 12, tzinfo=tz.utc))
+                           published_at=datetime(2026, 3, 3, 12, tzinfo=UTC))
     make_claim(content="taxes rose", article=article, score=0.19999999999999998)
     page = client.get(LIST).content.decode()
     assert '<span class="fc-article-title">Budget day</span><br><span class="fc-article-meta">Coastline News · 3 Mar 2026</span>' in page

@@ -5,7 +5,7 @@ Imported with `from tests.admin.workflow_fixtures import *` where needed (pytest
 fixtures from a module's namespace)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from itertools import count
 
 import pytest
@@ -130,4 +130,4 @@ def published(claim: Claim, *, by: User, at: datetime | None = None) -> Claim:
     return claim
 
 
-UTC = dt_timezone.utc
+UTC = UTC

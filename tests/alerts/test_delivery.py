@@ -6,7 +6,6 @@ import smtplib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 

@@ -2,7 +2,7 @@
 it, grouped by article; nothing when nothing matched."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ from claims.services import alerts
 from claims.services.alerts import create_subscription, queue_alerts_for_claims
 from claims.tasks import send_due_digests
 
-UTC = dt_timezone.utc
+UTC = UTC
 SEOUL = ZoneInfo("Asia/Seoul")
 
 

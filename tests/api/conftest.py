@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings as django_settings

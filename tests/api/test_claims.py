@@ -337,10 +337,10 @@ def test_the_fast_datetime_rendering_is_drfs(settings, zone, output_format):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DATETIME_FORMAT": output_format}
     values = [
         None,
-        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone.utc),  # the night Paris moves to summer time
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC),  # the night Paris moves to summer time
         dt.datetime(2026, 11, 27, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
         dt.datetime(2026, 11, 27, 12, 0),  # naive: DRF makes it aware in the current zone
-        dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone.utc),
+        dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.UTC),
     ]
     with timezone.override(zone):
         render = DateTimeRenderer()

@@ -1,7 +1,7 @@
 """Every list endpoint costs the same number of queries for 10 rows as for 1,000."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User

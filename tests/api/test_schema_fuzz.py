@@ -6,8 +6,8 @@ operation; schemathesis' own pytest plugin does not run under this pytest versio
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 import pytest
 import schemathesis

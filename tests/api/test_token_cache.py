@@ -2,9 +2,9 @@
 outlives a change to access (revocation, deactivation, groups, permissions, expiry, deletion)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from io import StringIO
-from typing import Callable
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User

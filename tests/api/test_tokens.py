@@ -107,8 +107,9 @@ def test_the_command_revokes_by_prefix(reader):
 
 
 def test_token_requests_load_permissions_in_one_query_with_the_same_answer(reader, researcher):
-    from claims.services.tokens import prefetch_permissions
     from django.contrib.auth.models import User
+
+    from claims.services.tokens import prefetch_permissions
 
     for user in (reader, researcher):
         expected = User.objects.get(pk=user.pk).get_all_permissions()

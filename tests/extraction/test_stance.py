@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.extraction import extract
-from claims.extraction import lexicon
+from claims.extraction import extract, lexicon
 from claims.extraction.types import STANCES
 
 

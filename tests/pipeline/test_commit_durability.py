@@ -34,9 +34,8 @@ def test_processing_an_article_relaxes_only_its_own_transactions_on_postgresql()
 
 @pytest.mark.django_db(transaction=True)
 def test_an_enclosing_transaction_keeps_its_durability() -> None:
-    with transaction.atomic():
-        with CaptureQueriesContext(connection) as queries, transaction.atomic():
-            relax_commit_durability()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, transaction.atomic():
+        relax_commit_durability()
     assert _relaxed(queries) == 0
 
 

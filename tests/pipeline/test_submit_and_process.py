@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from claims.extraction import ExtractedClaim
 from claims.models import Article, Claim, Speaker
 from claims.services import pipeline
 from claims.services.articles import decode_upload, retry_article, submit_article
 from claims.services.claims import store_claims
 from claims.services.errors import InvalidInput
-from claims.extraction import ExtractedClaim
 
 TEXT = (
     "Harbour plan approved\n\n"

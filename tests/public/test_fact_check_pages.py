@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -32,9 +32,9 @@ def fact_check(ready_for_review, wf_editor) -> Claim:
     outlet = Outlet.objects.create(name="Daily Planet", domain="planet.example")
     Article.objects.filter(pk=ready_for_review.article_id).update(
         url="https://planet.example/minister", title="Minister on jobs", outlet=outlet,
-        published_at=datetime(2026, 11, 20, 9, tzinfo=dt_timezone.utc))
+        published_at=datetime(2026, 11, 20, 9, tzinfo=UTC))
     Note.objects.create(claim=ready_for_review, body="SECRET internal note", author=wf_editor)
-    return published(ready_for_review, by=wf_editor, at=datetime(2026, 11, 25, 12, tzinfo=dt_timezone.utc))
+    return published(ready_for_review, by=wf_editor, at=datetime(2026, 11, 25, 12, tzinfo=UTC))
 
 
 def test_a_published_fact_check_shows_claim_speaker_rating_conclusion_and_evidence(client, fact_check):

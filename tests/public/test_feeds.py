@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from claims.models import Claim, Outlet
 from tests.admin.workflow_fixtures import make_article, make_claim, rating
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def at(day: int) -> datetime:
-    return datetime(2026, 11, day, 12, tzinfo=dt_timezone.utc)
+    return datetime(2026, 11, day, 12, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -260,20 +260,20 @@ FEEDS = [
     Hostile("an empty feed body", "feed", Route(content_type=_FEED, body=b""), reason=r"not a valid RSS|no RSS",
             entries=("feed",)),
     Hostile("billion laughs", "feed", Route(content_type=_FEED, body=(
-        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
-        '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
-        '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
-        '<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>'
-        '<rss version="2.0"><channel><title>&i;</title><item><title>&i;</title><guid>laughs</guid>'
-        "</item></channel></rss>").encode()),
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+        b'<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+        b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">'
+        b'<!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>'
+        b'<rss version="2.0"><channel><title>&i;</title><item><title>&i;</title><guid>laughs</guid>'
+        b"</item></channel></rss>")),
             # Whatever the parser makes of it (the entry has no link, so its guid is tried as one),
             # the expansion must never reach a stored row.
             reason=r".", entries=("feed",), forbidden=r"(lol){100}"),
     Hostile("external entity (XXE) to /etc/passwd", "feed", Route(content_type=_FEED, body=(
-        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        '<rss version="2.0"><channel><title>t</title><item><title>&xxe;</title><link>/pages/404</link>'
-        "<guid>xxe</guid></item></channel></rss>").encode()),
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><title>t</title><item><title>&xxe;</title><link>/pages/404</link>'
+        b"<guid>xxe</guid></item></channel></rss>")),
             reason=r".", entries=("feed",), forbidden=r"root:"),
     Hostile("entries without links or ids", "feed", Route(content_type=_FEED, body=_feed(
         "<item><title>No link</title></item>" * 3)), reason=r"neither an id nor a link", entries=("feed",)),

@@ -30,15 +30,13 @@ def _small_deadline(settings) -> None:
 
 
 def test_a_server_dripping_the_body_one_byte_at_a_time_is_cut_off_at_the_fetch_deadline() -> None:
-    with drip_server(body=PAGE) as server:
-        with pytest.raises(TransientFetchError, match="deadline"):
-            fetch_url(server.url())
+    with drip_server(body=PAGE) as server, pytest.raises(TransientFetchError, match="deadline"):
+        fetch_url(server.url())
 
 
 def test_a_server_dripping_its_status_line_and_headers_is_cut_off_at_the_fetch_deadline() -> None:
-    with drip_server(body=PAGE, drip_headers=True) as server:
-        with pytest.raises(TransientFetchError, match="deadline"):
-            fetch_url(server.url())
+    with drip_server(body=PAGE, drip_headers=True) as server, pytest.raises(TransientFetchError, match="deadline"):
+        fetch_url(server.url())
 
 
 @pytest.mark.django_db
