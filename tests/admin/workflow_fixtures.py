@@ -5,7 +5,7 @@ Imported with `from tests.admin.workflow_fixtures import *` where needed (pytest
 fixtures from a module's namespace)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import count
 
 import pytest
@@ -128,6 +128,3 @@ def published(claim: Claim, *, by: User, at: datetime | None = None) -> Claim:
         Claim.objects.filter(pk=claim.pk).update(published_at=at)
         claim.refresh_from_db()
     return claim
-
-
-UTC = UTC

@@ -14,7 +14,6 @@ from claims.services import alerts
 from claims.services.alerts import create_subscription, queue_alerts_for_claims
 from claims.tasks import send_due_digests
 
-UTC = UTC
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
