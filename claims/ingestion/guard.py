@@ -147,7 +147,7 @@ def allowed_by_settings(ip: IPAddress) -> bool:
     """The settings that open the guard: everything (tests/dev) or listed networks only."""
     if settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
         return True
-    for network in getattr(settings, "FACTCHECK_FETCH_ALLOWED_NETWORKS", ()) or ():
+    for network in settings.FACTCHECK_FETCH_ALLOWED_NETWORKS:
         try:
             allowed = ipaddress.ip_network(network, strict=False)
         except ValueError as exc:

@@ -19,7 +19,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"
 def organization() -> dict[str, Any]:
     return {
         "@type": "Organization",
-        "name": getattr(settings, "FACTCHECK_ORGANIZATION_NAME", "Claim and quote tracker"),
+        "name": settings.FACTCHECK_ORGANIZATION_NAME,
         "url": settings.SITE_URL + "/",
     }
 
