@@ -403,6 +403,11 @@ FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10.0)
 FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES = env_int("FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES", 4096, minimum=0)
 FACTCHECK_WEBHOOK_RETRY_HOURS = env_int("FACTCHECK_WEBHOOK_RETRY_HOURS", 72, minimum=1)
 FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS = env_int("FACTCHECK_WEBHOOK_DISABLE_AFTER_HOURS", 72, minimum=0)
+# "Report a problem" on public fact checks: reports accepted per client address and hour (the
+# rest are refused with the reader's text kept in the form).
+FACTCHECK_REPORTS_PER_HOUR = env_int("FACTCHECK_REPORTS_PER_HOUR", 5, minimum=1)
+# Entries in a private Atom feed (a saved filter's or a subscription's), newest first.
+FACTCHECK_PRIVATE_FEED_ENTRIES = env_int("FACTCHECK_PRIVATE_FEED_ENTRIES", 50, minimum=1)
 # /health/ready fails when more articles than this are queued, or messages wait in a Celery queue.
 FACTCHECK_HEALTH_MAX_BACKLOG = env_int("FACTCHECK_HEALTH_MAX_BACKLOG", 5000, minimum=1)
 # /metrics answers a scraper with this bearer token, or one from these networks (CIDRs); nobody
