@@ -14,7 +14,7 @@ from .quotes import Quote, find_quotes, paragraph_breaks
 from .reported import CONFIDENCE, Cue, conjoined, cues_in, is_cue_verb, subject_of
 from .speakers import Mention, Resolver, mention_from_token
 from .textview import TextView
-from .types import ExtractedClaim
+from .types import ExtractedClaim, Span
 
 FRAME_CHARS = 160
 STOP_TEXT = {".", "!", "?"}
@@ -288,7 +288,7 @@ def claims_from_parsed(parsed: Parsed) -> list[ExtractedClaim]:
     cues = _within_paragraphs(parsed, cues_in(parsed, qs.inside), paras)
     cues.extend(_headline_cues(parsed, paras, qs))
     cues.extend(_block_after_cue_paragraph(parsed, paras, qs))
-    built, quote_cue, consumed = _reported_claims(cues, qs)
+    built, quote_cue, consumed = _reported_claims(cues, qs, text)
     built.extend(_quotation_claims(parsed, qs, paras, quote_cue, consumed, built))
     return _finish(parsed, built, qs)
 
@@ -309,7 +309,7 @@ def _within_paragraphs(parsed: Parsed, cues: list[Cue], paras: list[int]) -> lis
     return cues
 
 
-def _reported_claims(cues: list[Cue], qs: _Quotes) -> tuple[list[_Claim], dict[int, tuple[Cue, float]], set[int]]:
+def _reported_claims(cues: list[Cue], qs: _Quotes, text: str) -> tuple[list[_Claim], dict[int, tuple[Cue, float]], set[int]]:
     """Indirect and partial claims from the cues; a cue whose clause is mostly quoted attributes
     those quotations instead (returned as id(quote) -> (cue, quoted share)), and the quotations a
     partial claim quotes from are consumed by it."""
@@ -320,7 +320,7 @@ def _reported_claims(cues: list[Cue], qs: _Quotes) -> tuple[list[_Claim], dict[i
         if not c.content:
             continue
         frac, hit = _quoted_fraction(c.content, qs)
-        if frac >= QUOTED_SHARE:
+        if frac >= QUOTED_SHARE and _unquoted_words(text, c.content, hit) < OWN_WORDS:
             for q in hit:
                 anchor = c.cue_spans[0][0] if c.cue_spans else q.open
                 if q.open > anchor + CUE_REACH or q.close < anchor - CUE_REACH:
@@ -331,11 +331,46 @@ def _reported_claims(cues: list[Cue], qs: _Quotes) -> tuple[list[_Claim], dict[i
             continue
         if hit:
             # reported speech quoting some words: a partial quotation
-            built.append(_Claim("partial", c.content, c, c.subject, c.confidence + PARTIAL_BONUS, hit))
+            built.append(_Claim("partial", _through_closing_marks(text, c.content, hit), c, c.subject,
+                                c.confidence + PARTIAL_BONUS, hit))
             consumed.update(id(q) for q in hit)
         else:
             built.append(_Claim("indirect", c.content, c, c.subject, c.confidence))
     return built, quote_cue, consumed
+
+
+def _unquoted_words(text: str, spans, hit) -> int:
+    """How many words of a reported clause stand outside its quotations, a leading
+    complementizer aside ('that voter fraud "would be..."': 2)."""
+    words = 0
+    for a, b in spans:
+        inside = sorted((max(a, q.open), min(b, q.close)) for q in hit if q.close > a and q.open < b)
+        pos = a
+        for qa, qb in inside + [(b, b)]:
+            words += len(_WORD.findall(text[pos:max(pos, qa)]))
+            pos = max(pos, qb)
+    first = next(iter(_WORD.finditer(text[spans[0][0]:spans[0][1]])), None) if spans else None
+    if first is not None and first.group().lower() in ("that", "whether", "if"):
+        words -= 1
+    return words
+
+
+def _through_closing_marks(text: str, spans: list[Span], hit) -> list[Span]:
+    """A clause that ends inside a quotation runs on to its closing mark, so the claim never
+    shows an opening mark without its close ('the pier "would not survive a storm."')."""
+    if not spans:
+        return spans
+    a, b = spans[-1]
+    for q in hit:
+        if a <= q.open < b < q.close and not text[b:q.close - 1].strip(".,;:!? "):
+            return [*spans[:-1], (a, q.close)]
+    return spans
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+# A mostly quoted clause with at least this many words of the writer's own is a partial quotation
+# (the words outside the quote marks are part of the claim: 'voter fraud "would be ..."').
+OWN_WORDS = 2
 
 
 def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: dict[int, tuple[Cue, float]],

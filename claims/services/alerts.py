@@ -26,6 +26,7 @@ from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_
 from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword
 from claims.selectors import access
 from claims.selectors import alerts as selectors
+from claims.services import enqueue
 from claims.services.articles import one_line
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import InvalidInput, NotAllowed
@@ -408,13 +409,9 @@ def queue_alerts_for_claims(*, claim_ids: list[int], claims: list[Claim] | None 
 
 
 def _enqueue(batches: dict[tuple[int, int], list[int]]) -> None:
-    from claims.tasks.alerts import send_subscription_alerts
-
+    # A broker that is down loses nothing: the rows stay pending and retry_pending_deliveries finds them.
     for (subscription_id, _article_id), delivery_ids in batches.items():
-        try:
-            send_subscription_alerts.delay(subscription_id, delivery_ids)
-        except Exception:  # noqa: BLE001 - broker down: the rows stay pending and the retry task finds them
-            logger.exception("could not queue alerts for subscription %s", subscription_id)
+        enqueue.send(enqueue.SEND_SUBSCRIPTION_ALERTS, subscription_id, delivery_ids)
 
 
 # --- sending -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Article, Feed, Outlet
+from claims.services import enqueue
 from claims.services.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -194,12 +195,7 @@ def submit_article(
 def enqueue_processing(*, article_id: int) -> None:
     """Hand the article to a worker. A broker outage here loses nothing: the row is committed as
     `queued` and the sweeper re-enqueues it."""
-    from claims.tasks import process_article
-
-    try:
-        process_article.delay(article_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweeper is the safety net
-        logger.exception("could not enqueue article %s; the sweeper will retry", article_id)
+    enqueue.send(enqueue.PROCESS_ARTICLE, article_id)
 
 
 def retry_article(*, article_id: int) -> Article:

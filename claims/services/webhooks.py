@@ -41,6 +41,7 @@ from claims.ingestion.post import post
 from claims.models import Article, Claim, ClaimTransition, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from claims.selectors import access
 from claims.selectors.exports import claim_rows
+from claims.services import enqueue
 from claims.services.errors import InvalidInput, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -193,13 +194,9 @@ def queue_events(events: Iterable[Event]) -> int:
 
 
 def _enqueue(delivery_ids: Sequence[int]) -> None:
-    from claims.tasks.webhooks import send_webhook_delivery
-
+    # A broker that is down loses nothing: the periodic sweep sends it (next_attempt_at is NULL).
     for delivery_id in delivery_ids:
-        try:
-            send_webhook_delivery.delay(delivery_id)
-        except Exception:  # noqa: BLE001 - broker down: the periodic sweep sends it (next_attempt_at is NULL)
-            logger.warning("could not queue webhook delivery %s; the sweep will", delivery_id, exc_info=True)
+        enqueue.send(enqueue.SEND_WEBHOOK_DELIVERY, delivery_id)
 
 
 def _claims_by_id(claim_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from claims.selectors.alerts import due_digest_subscription_ids
-from claims.services import alerts
+from claims.services import alerts, enqueue
 
 __all__ = ["retry_pending_deliveries", "send_due_digests", "send_subscription_alerts", "send_subscription_digest"]
 
@@ -17,7 +17,7 @@ def _countdown(retry_at: datetime) -> int:
     return max(1, int((retry_at - timezone.now()).total_seconds()))
 
 
-@shared_task(name="claims.tasks.send_subscription_alerts", bind=True, acks_late=True, max_retries=None)
+@shared_task(name=enqueue.SEND_SUBSCRIPTION_ALERTS, bind=True, acks_late=True, max_retries=None)
 def send_subscription_alerts(self, subscription_id: int, delivery_ids: list[int]) -> int:
     """One email: the given deliveries of one immediate subscription (one article's matches)."""
     outcome = alerts.send_deliveries(subscription_id=subscription_id, delivery_ids=delivery_ids)

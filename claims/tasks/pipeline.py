@@ -4,13 +4,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from claims.services import pipeline
+from claims.services import enqueue, pipeline
 
 __all__ = ["process_article", "sweep_stuck_articles"]
 
 
 @shared_task(
-    name="claims.tasks.process_article",
+    name=enqueue.PROCESS_ARTICLE,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

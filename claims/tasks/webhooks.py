@@ -5,14 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from claims.services import webhooks
+from claims.services import enqueue, webhooks
 
 __all__ = ["retry_webhook_deliveries", "send_webhook_delivery"]
 
 
 # "send_*": routed to the mail queue with the alert e-mails (factcheck/settings.py), so a slow
 # receiver never holds up extraction.
-@shared_task(name="claims.tasks.send_webhook_delivery", bind=True, acks_late=True, max_retries=None)
+@shared_task(name=enqueue.SEND_WEBHOOK_DELIVERY, bind=True, acks_late=True, max_retries=None)
 def send_webhook_delivery(self, delivery_id: int) -> bool:
     outcome = webhooks.send_delivery(delivery_id=delivery_id)
     if outcome.retry_at is not None and not self.request.is_eager:

@@ -170,3 +170,13 @@ def test_a_quotation_never_carries_on_past_a_paragraph_naming_someone_else():
                      "Mayor Colm Byrne, who was not at the briefing, has called for calm on the radio.\n\n"
                      '"But every household should save water now, and the farms should too."')
     assert all(c.speaker != "Ingrid Sola" for c in claims if "household" in c.content)
+
+
+def test_a_clause_mostly_quoted_keeps_the_writer_s_own_words_as_a_partial_quotation():
+    c = extract('The harbour master said the east pier "would not survive another winter storm."')[0]
+    assert (c.kind, c.content) == ("partial", 'the east pier "would not survive another winter storm."')
+
+
+def test_a_clause_that_is_all_quotation_stays_a_direct_quotation():
+    c = extract('The harbour master said that "the east pier would not survive another winter storm."')[0]
+    assert (c.kind, c.content) == ("direct", "the east pier would not survive another winter storm.")
