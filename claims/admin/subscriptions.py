@@ -21,6 +21,7 @@ from claims.selectors import access
 from claims.selectors.alerts import visible_deliveries, visible_subscriptions
 from claims.services import alerts as services
 from claims.services.errors import DomainError, InvalidInput
+from claims.services.webhooks import routable_endpoints
 
 SERVICE_FIELDS = (
     "name",
@@ -35,6 +36,7 @@ SERVICE_FIELDS = (
     "digest_hour",
     "digest_weekday",
     "timezone",
+    "webhook_endpoint",
 )
 
 
@@ -129,6 +131,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
             "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker"),
         }),
         ("When", {"fields": ("cadence", "digest_hour", "digest_weekday", "timezone")}),
+        ("Also send to a chat channel or CMS", {"fields": ("webhook_endpoint",)}),
     )
 
     def get_queryset(self, request):
@@ -147,6 +150,13 @@ class SubscriptionAdmin(admin.ModelAdmin):
         for name, visible in (("speakers", access.visible_speakers), ("outlets", access.visible_outlets)):
             if name in form.base_fields:
                 form.base_fields[name].queryset = visible(user=owner)
+        if "webhook_endpoint" in form.base_fields:
+            # Only endpoints the owner may send to (their own, or the newsroom's for those who
+            # may see them); the service asks the same rule again, and again at every send.
+            field = form.base_fields["webhook_endpoint"]
+            field.queryset = routable_endpoints(user=owner)
+            field.help_text = ("Every match is also posted to this endpoint as a signed `subscription.matched` "
+                               "webhook (docs/integrations.md). Leave empty for e-mail only.")
         return form
 
     @admin.display(description="filters")

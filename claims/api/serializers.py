@@ -19,6 +19,7 @@ from rest_framework.settings import api_settings
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
 from claims.selectors import access
 from claims.selectors.wording import SCORE_DECIMALS, rounded_score
+from claims.services.webhooks import routable_endpoints
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -588,13 +589,15 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     min_checkworthiness = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
     digest_hour = serializers.IntegerField(required=False, min_value=0, max_value=23)
     digest_weekday = serializers.IntegerField(required=False, min_value=0, max_value=6)
+    # The webhook endpoint that also gets every match (docs/integrations.md); null: e-mail only.
+    webhook_endpoint = VisiblePrimaryKeyField(visible=routable_endpoints, required=False, allow_null=True)
 
     class Meta:
         model = Subscription
         fields = [
             "id", "name", "speakers", "outlets", "keywords", "kinds", "min_checkworthiness",
             "repeats_rated_claim", "new_speaker", "cadence", "digest_hour", "digest_weekday", "timezone",
-            "active", "paused_reason", "last_digest_at", "created_at", "updated_at",
+            "active", "webhook_endpoint", "paused_reason", "last_digest_at", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "paused_reason", "last_digest_at", "created_at", "updated_at"]
         # The (owner, name) uniqueness is the service's to check: owner is not a client field.

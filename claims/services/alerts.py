@@ -23,13 +23,14 @@ from claims.alerts import conf, smtp
 from claims.alerts.messages import build_message
 from claims.alerts.schedule import zone
 from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_keyword
-from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword
+from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword, WebhookEndpoint
 from claims.selectors import access
 from claims.selectors import alerts as selectors
 from claims.services import enqueue
 from claims.services.articles import one_line
 from claims.services.durability import derived_data_transaction
 from claims.services.errors import InvalidInput, NotAllowed
+from claims.services.webhooks import queue_subscription_matches
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ FIELDS = frozenset(
         "digest_weekday",
         "timezone",
         "active",
+        "webhook_endpoint",
     }
 )
 
@@ -211,6 +213,12 @@ def clean_subscription_fields(
                 field="timezone",
             )
         clean["timezone"] = fields["timezone"]
+    if "webhook_endpoint" in fields:
+        # Where the same matches also go (a team's chat channel): the webhooks service's rule.
+        from claims.services.webhooks import clean_route
+
+        endpoint_id = clean_route(owner=owner, value=fields["webhook_endpoint"])
+        clean["webhook_endpoint"] = None if endpoint_id is None else WebhookEndpoint.objects.get(pk=endpoint_id)
     _refuse_empty_filters(clean, subscription)
     return clean
 
@@ -404,6 +412,8 @@ def queue_alerts_for_claims(*, claim_ids: list[int], claims: list[Claim] | None 
             )
         # The unique (subscription, claim) constraint makes re-processing an article a no-op.
         AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        # The same matches, to the webhook endpoints subscriptions route to (a chat channel).
+        queue_subscription_matches(deliveries=rows)
         batches = selectors.pending_immediate_batches(claim_ids=ids)
         transaction.on_commit(lambda: _enqueue(batches))
 

@@ -31,14 +31,22 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from claims.ingestion.errors import FetchError, TransientFetchError
 from claims.ingestion.guard import parse_target, resolve
 from claims.ingestion.post import post
-from claims.models import Article, Claim, ClaimTransition, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from claims.models import (
+    Article,
+    Claim,
+    ClaimTransition,
+    Subscription,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from claims.selectors import access
 from claims.selectors.exports import claim_rows
 from claims.services import enqueue
@@ -254,6 +262,108 @@ def queue_transition_events(*, transition: ClaimTransition) -> int:
     return queue_events(events)
 
 
+# --- subscriptions routed to an endpoint -----------------------------------------------------------
+
+
+def may_route_to(*, user: AbstractBaseUser, endpoint: WebhookEndpoint) -> bool:
+    """May `user` send their subscription's matches to `endpoint`? Its owner may, and so may
+    anyone who may see the newsroom's endpoints (a desk's shared chat channel). Asked when the
+    route is chosen and again at every send."""
+    if not access.may_receive_alerts(user):
+        return False
+    return endpoint.owner_id == user.pk or user.has_perm("claims.view_webhookendpoint")
+
+
+def routable_endpoints(*, user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
+    """The endpoints `user` may route a subscription to (what the admin and the API offer)."""
+    if not access.may_receive_alerts(user):
+        return WebhookEndpoint.objects.none()
+    qs = WebhookEndpoint.objects.filter(active=True)
+    return qs if user.has_perm("claims.view_webhookendpoint") else qs.filter(owner=user)
+
+
+def clean_route(*, owner: AbstractBaseUser, value: Any) -> int | None:
+    """The endpoint id a subscription of `owner` routes to (None: e-mail only). An endpoint that
+    exists but that `owner` may not use is "unknown", like one that does not exist."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, WebhookEndpoint):
+        value = value.pk
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{value!r} is not a webhook endpoint id.", field="webhook_endpoint")
+    if not routable_endpoints(user=owner).filter(pk=value).exists():
+        raise InvalidInput(f"Unknown webhook endpoint id: {value} (or it is turned off).", field="webhook_endpoint")
+    return value
+
+
+def queue_subscription_matches(*, deliveries: Sequence[Any]) -> int:
+    """One `subscription.matched` delivery per new alert match whose subscription routes to an
+    active endpoint: the chat channel gets exactly what the e-mail gets, from the same matching
+    (claims.services.alerts calls this with the alert deliveries it has just made). In the
+    caller's transaction; the sends are queued when it commits."""
+    pairs = [(row.subscription_id, row.claim_id, list(row.reasons or [])) for row in deliveries]
+    if not pairs:
+        return 0
+    routes = {
+        pk: (endpoint_id, name)
+        for pk, endpoint_id, name in Subscription.objects.filter(
+            pk__in={sub for sub, _, _ in pairs}, active=True, webhook_endpoint__active=True,
+        ).values_list("pk", "webhook_endpoint_id", "name")
+    }
+    if not routes:
+        return 0  # the usual case: one query
+    claims = _claims_by_id(sorted({claim for sub, claim, _ in pairs if sub in routes}))
+    now = timezone.now().isoformat()
+    rows = []
+    for subscription_id, claim_id, reasons in pairs:
+        if subscription_id not in routes or claim_id not in claims:
+            continue
+        endpoint_id, name = routes[subscription_id]
+        event = Event(WebhookEndpoint.SUBSCRIPTION_MATCHED, f"subscription.matched:{subscription_id}:{claim_id}",
+                      {"subscription": {"id": subscription_id, "name": name}, "claim": claims[claim_id],
+                       "reasons": reasons})
+        rows.append(WebhookDelivery(endpoint_id=endpoint_id, subscription_id=subscription_id, event_id=event.id,
+                                    event_type=event.type,
+                                    payload={"type": event.type, "timestamp": now, "data": event.data}))
+    if not rows:
+        return 0
+    # A match announced twice (the sweeper matching an article again) is one delivery.
+    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(WebhookDelivery.objects.filter(
+        event_id__in={row.event_id for row in rows}, status=D.PENDING, attempts=0, next_attempt_at__isnull=True,
+    ).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def _subscription_refusal(delivery: WebhookDelivery) -> str | None:
+    """Why a `subscription.matched` delivery may not go out now, or None. An alert is a read:
+    the subscriber must still be allowed to see the claim, and to use the endpoint."""
+    from claims.services.alerts import pause_for_lost_access
+
+    subscription = delivery.subscription
+    if subscription is None:
+        return "the subscription was deleted"
+    if not subscription.active:
+        return "the subscription was turned off"
+    if subscription.webhook_endpoint_id != delivery.endpoint_id:
+        return "the subscription no longer sends to this endpoint"
+    owner = subscription.owner
+    if not owner.is_active:
+        return "the subscriber's account is inactive"
+    if not access.may_receive_alerts(owner):
+        pause_for_lost_access(subscription_id=subscription.pk, reason=access.NO_ALERT_ACCESS)
+        return access.NO_ALERT_ACCESS
+    if not may_route_to(user=owner, endpoint=delivery.endpoint):
+        return "the subscriber may no longer use this endpoint"
+    claim_id = (delivery.payload.get("data") or {}).get("claim", {}).get("id")
+    if not access.visible_claims(user=owner).filter(pk=claim_id).exists():
+        return "the subscriber may not see this claim"
+    return None
+
+
 # --- delivery -------------------------------------------------------------------------------------
 
 
@@ -297,7 +407,7 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
     ).update(status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return SendOutcome()
-    delivery = WebhookDelivery.objects.select_related("endpoint__owner").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("endpoint__owner", "subscription__owner").get(pk=delivery_id)
     endpoint = delivery.endpoint
     if not endpoint.active:
         _finish(delivery, now, status=D.FAILED, last_error="Not sent: the endpoint is disabled.", next_attempt_at=None)
@@ -307,6 +417,11 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
         _finish(delivery, now, status=D.FAILED, last_error=f"Not sent: {reason}.", next_attempt_at=None)
         disable_endpoint(endpoint=endpoint, reason=f"Disabled: {reason}.")
         return SendOutcome()
+    if delivery.event_type == WebhookEndpoint.SUBSCRIPTION_MATCHED:
+        refusal = _subscription_refusal(delivery)
+        if refusal is not None:
+            _finish(delivery, now, status=D.FAILED, last_error=f"Not sent: {refusal}.", next_attempt_at=None)
+            return SendOutcome()
 
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
     headers = signature_headers(endpoint=endpoint, event_id=delivery.event_id, body=body, at=now)
