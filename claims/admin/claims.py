@@ -13,7 +13,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -77,6 +77,21 @@ class QuestionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
             return queryset.filter(is_question=self.value() == "yes")
+        return queryset
+
+
+class ReaderReportFilter(admin.SimpleListFilter):
+    """Claims a reader reported a problem with ("Report a problem" on the public page)."""
+
+    title = "reader reports"
+    parameter_name = "reader_reports"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported by a reader")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Exists(Note.objects.filter(claim=OuterRef("pk"), source=Note.Source.READER)))
         return queryset
 
 
@@ -185,8 +200,8 @@ class NoteInline(admin.TabularInline):
 
     model = Note
     extra = 1
-    fields = ("body", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    fields = ("body", "source", "author", "created_at")
+    readonly_fields = ("source", "author", "created_at")
     can_delete = False
     # A table row has no <label> for its box: the box names itself.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "aria-label": "New note"})}}
@@ -233,6 +248,7 @@ class ClaimAdmin(admin.ModelAdmin):
         ("article__published_at", _titled("article date")),
         ("created_at", _titled("detected")),
         ScoreFilter,
+        ReaderReportFilter,
     )
     search_fields = ("content", "speaker__name", "article__title")
     list_per_page = 50

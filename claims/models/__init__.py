@@ -3,9 +3,7 @@ from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
 from .claims import Claim, Speaker, SpeakerAlias
-from .corrections import Correction, CorrectionNotice
 from .private_feeds import FeedToken, SavedFilter
-from .rulings import RulingSettings
 from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .workflow import ClaimContribution, ClaimTransition, Evidence, Note, Rating, RatingScale
 
@@ -16,8 +14,6 @@ __all__ = [
     "Claim",
     "ClaimContribution",
     "ClaimTransition",
-    "Correction",
-    "CorrectionNotice",
     "Evidence",
     "Feed",
     "FeedToken",
@@ -26,7 +22,6 @@ __all__ = [
     "Outlet",
     "Rating",
     "RatingScale",
-    "RulingSettings",
     "SavedFilter",
     "Speaker",
     "SpeakerAlias",

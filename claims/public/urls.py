@@ -10,4 +10,8 @@ urlpatterns = [
     path("fact-checks/feed.json", feeds.claimreview_data_feed, name="fact-check-datafeed"),
     path("fact-checks/feed.atom", feeds.fact_check_atom_feed, name="fact-check-atom"),
     path("fact-checks/<int:claim_id>/", views.fact_check_detail, name="fact-check"),
+    path("fact-checks/<int:claim_id>/report/", views.report_problem, name="report-problem"),
+    path("fact-checks/<int:claim_id>/report/thanks/", views.report_thanks, name="report-thanks"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("corrections/", views.corrections, name="corrections"),
 ]
