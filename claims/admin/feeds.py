@@ -11,9 +11,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
-from claims.ingestion.feeds import create_feed, poll_feed, validate_feed_url
 from claims.models import Feed
 from claims.services.errors import InvalidInput, NotFound
+from claims.services.feeds import create_feed, poll_feed, validate_feed_url
 
 # Polling runs in the request (for an immediate answer); each feed may take up to the fetch
 # timeouts, so a bigger selection is left to the scheduler.

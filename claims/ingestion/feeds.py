@@ -1,233 +1,75 @@
-"""RSS/Atom feeds: register them, find the due ones, poll one.
+"""RSS/Atom documents read into plain entries: feedparser on bytes we fetched ourselves.
 
-Polling fetches the feed bytes ourselves through the SSRF-guarded fetcher (feedparser never
-touches the network or the disk), then submits each new entry by URL through `submit_article`,
-which de-duplicates by (feed, guid), URL and canonical URL. Network I/O happens outside any
-database transaction: a slow publisher must not hold row locks.
+Reading only: no database, no Django. Registering feeds, leasing due ones and polling them (the
+writes) live in `claims.services.feeds`, which fetches through the SSRF-guarded fetcher and hands
+the body here. feedparser never touches the network or the disk.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import logging
 from calendar import timegm
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
-from claims.models import Article, Feed, Outlet
-from claims.services.articles import submit_article
-from claims.services.errors import InvalidInput, NotFound
+__all__ = ["GUID_MAX_CHARS", "FeedDocument", "FeedEntry", "NotAFeed", "read_feed"]
 
-from .fetch import FEED_TYPES, FetchError, TransientFetchError, fetch_url
-from .guard import address_refusal, allowed_by_settings, parse_target
-
-__all__ = [
-    "FeedPollResult",
-    "claim_due_feeds",
-    "create_feed",
-    "ensure_feed",
-    "due_feeds",
-    "poll_feed",
-    "validate_feed_url",
-]
-
-logger = logging.getLogger(__name__)
-
-MAX_BACKOFF = timedelta(hours=24)
-# A claimed feed is not handed out again for this long, so beat (every minute) does not queue a
-# second poll while the first waits in the queue. Longer than the task's hard time limit.
-POLL_LEASE = timedelta(minutes=10)
-# A feed that suddenly lists thousands of items (an archive dump) is taken in slices.
-MAX_ENTRIES_PER_POLL = 100
-MAX_ERROR_CHARS = 2000
 GUID_MAX_CHARS = 1000
 
 
-@dataclass
-class FeedPollResult:
-    created: int = 0
-    duplicates: int = 0
-    errors: list[str] = field(default_factory=list)
-    not_modified: bool = False
-    failed: bool = False  # the feed itself could not be fetched or parsed (see errors)
-
-    def summary(self) -> str:
-        """One line for an editor: what this poll did."""
-        if self.failed:
-            return self.errors[0] if self.errors else "failed"
-        if self.not_modified:
-            return "not modified since the last poll"
-        text = f"{self.created} new, {self.duplicates} already known"
-        if self.errors:
-            text += f", {len(self.errors)} skipped ({self.errors[0]})"
-        return text
+class NotAFeed(ValueError):
+    """The body is neither RSS nor Atom; the message says why, for the feed's error column."""
 
 
-def validate_feed_url(url: str) -> str:
-    """The URL's form, checked now for a clear message; its addresses are checked at each poll,
-    because DNS can change between registration and polling."""
-    try:
-        target = parse_target(url)
-    except FetchError as exc:
-        raise InvalidInput(exc.message, field="url") from exc
-    if (
-        target.ip_literal is not None
-        and (reason := address_refusal(target.ip_literal))
-        and not allowed_by_settings(target.ip_literal)
-    ):
-        raise InvalidInput(f"refused: {target.ip_literal} is {reason}", field="url")
-    if len(target.url) > 2048:
-        raise InvalidInput("The URL is longer than 2,048 characters.", field="url")
-    return target.url
+@dataclass(frozen=True)
+class FeedEntry:
+    guid: str  # "" when the entry has neither an id nor a link
+    link: str
+    title: str
+    author: str
+    published_at: datetime | None
 
 
-def ensure_feed(*, url: str) -> Feed:
-    """The registered feed for this URL, registering it first if needed (the `ingest --feed` path)."""
-    existing = Feed.objects.filter(url=validate_feed_url(url)).first()
-    return existing if existing is not None else create_feed(url=url)
+@dataclass(frozen=True)
+class FeedDocument:
+    title: str
+    entries: list[FeedEntry]
 
 
-def create_feed(
-    *, url: str, title: str = "", outlet: Outlet | None = None, interval_minutes: int = 15, active: bool = True
-) -> Feed:
-    """Register a feed; it is due at once, so the next beat tick polls it."""
-    url = validate_feed_url(url)
-    if interval_minutes < 1:
-        raise InvalidInput("The polling interval must be at least 1 minute.", field="interval_minutes")
-    if Feed.objects.filter(url=url).exists():
-        raise InvalidInput(f"The feed {url} is already registered.", field="url")
-    try:
-        with transaction.atomic():
-            return Feed.objects.create(
-                url=url,
-                title=(title or "").strip()[:300],
-                outlet=outlet,
-                interval_minutes=interval_minutes,
-                active=active,
-                next_poll_at=timezone.now(),
-            )
-    except IntegrityError as exc:  # registered by someone else a moment ago
-        raise InvalidInput(f"The feed {url} is already registered.", field="url") from exc
-
-
-def due_feeds(*, now: datetime | None = None) -> QuerySet[Feed]:
-    """Active feeds whose next poll time has come (never-polled feeds first)."""
-    now = now or timezone.now()
-    return (
-        Feed.objects.filter(active=True)
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .order_by(F("next_poll_at").asc(nulls_first=True), "pk")
-    )
-
-
-def claim_due_feeds(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Lease the due feeds (compare-and-set on next_poll_at) and return their ids.
-
-    Two beat processes, or a beat tick while a poll still waits in the queue, cannot both get
-    the same feed: only the UPDATE that still sees it due wins.
-    """
-    now = now or timezone.now()
-    claimed: list[int] = []
-    for feed_id in list(due_feeds(now=now).values_list("pk", flat=True)[:limit]):
-        won = (
-            Feed.objects.filter(pk=feed_id)
-            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-            .update(next_poll_at=now + POLL_LEASE)
-        )
-        if won:
-            claimed.append(feed_id)
-    return claimed
-
-
-def poll_feed(*, feed_id: int) -> FeedPollResult:
-    """Fetch the feed (conditionally), submit its new entries, and record success or back off."""
-    feed = Feed.objects.select_related("outlet").filter(pk=feed_id).first()
-    if feed is None:
-        raise NotFound(f"Feed {feed_id} does not exist.")
-    conditional = {}
-    if feed.etag:
-        conditional["If-None-Match"] = feed.etag
-    if feed.last_modified:
-        conditional["If-Modified-Since"] = feed.last_modified
-    try:
-        response = fetch_url(feed.url, accept=FEED_TYPES, headers=conditional)
-    except (FetchError, TransientFetchError) as exc:
-        return _failed(feed, f"Could not fetch the feed: {exc.message}")
-
-    if response.status == 304:
-        _succeeded(feed, etag=response.headers.get("etag", feed.etag), last_modified=response.headers.get("last-modified", feed.last_modified))
-        return FeedPollResult(not_modified=True)
-
+def read_feed(body: bytes, *, url: str, content_type: str = "", limit: int | None = None) -> FeedDocument:
+    """The feed's title and its first `limit` entries, in document order; NotAFeed when it is none."""
     # A stream, never bytes: given bytes, feedparser first tries them as a local file *path*.
     parsed = feedparser.parse(
-        io.BytesIO(response.body),
+        io.BytesIO(body),
         response_headers={
-            "content-location": response.final_url,  # resolves relative entry links
-            "content-type": response.headers.get("content-type", ""),
+            "content-location": url,  # resolves relative entry links
+            "content-type": content_type,
         },
     )
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content"
-        return _failed(feed, f"Not a valid RSS or Atom feed: {reason}")
-
-    result = _submit_entries(feed, parsed.entries)
-    _succeeded(
-        feed,
-        etag=response.headers.get("etag", ""),
-        last_modified=response.headers.get("last-modified", ""),
+        raise NotAFeed(f"Not a valid RSS or Atom feed: {reason}")
+    entries = parsed.entries if limit is None else parsed.entries[:limit]
+    return FeedDocument(
         title=(parsed.feed.get("title") or "").strip(),
-        entry_errors=result.errors,
-    )
-    return result
-
-
-def _submit_entries(feed: Feed, entries: list) -> FeedPollResult:
-    result = FeedPollResult()
-    entries = entries[:MAX_ENTRIES_PER_POLL]
-    guids = [_entry_guid(entry) for entry in entries]
-    # One query instead of one submit per entry we have already seen: most polls are repeats.
-    known = set(
-        Article.objects.filter(feed=feed, feed_guid__in=[g for g in guids if g]).values_list("feed_guid", flat=True)
-    )
-    for entry, guid in zip(entries, guids, strict=True):
-        if not guid:
-            result.errors.append("An entry has neither an id nor a link; skipped.")
-            continue
-        if guid in known:
-            result.duplicates += 1
-            continue
-        known.add(guid)  # the same item listed twice in one document
-        link = (entry.get("link") or "").strip()
-        if not link:
-            result.errors.append(f"Entry {guid[:200]} has no link; skipped.")
-            continue
-        try:
-            submission = submit_article(
-                url=link,
+        entries=[
+            FeedEntry(
+                guid=_entry_guid(entry),
+                link=(entry.get("link") or "").strip(),
                 title=(entry.get("title") or "").strip(),
-                byline=(entry.get("author") or "").strip(),
+                author=(entry.get("author") or "").strip(),
                 published_at=_entry_date(entry),
-                source=Article.Source.FEED,
-                feed=feed,
-                feed_guid=guid,
-                outlet=feed.outlet,
             )
-        except InvalidInput as exc:
-            result.errors.append(f"Entry {guid[:200]}: {exc.message}")
-            continue
-        if submission.created:
-            result.created += 1
-        else:
-            result.duplicates += 1
-    return result
+            for entry in entries
+        ],
+    )
 
 
-def _entry_guid(entry) -> str:
+def _entry_guid(entry: Mapping[str, Any]) -> str:
     guid = (entry.get("id") or entry.get("link") or "").strip()
     if len(guid) > GUID_MAX_CHARS:
         # Truncating could make two long ids collide; a digest cannot (in practice).
@@ -235,7 +77,7 @@ def _entry_guid(entry) -> str:
     return guid
 
 
-def _entry_date(entry) -> datetime | None:
+def _entry_date(entry: Mapping[str, Any]) -> datetime | None:
     # feedparser normalises dates to UTC struct_time.
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
@@ -244,40 +86,3 @@ def _entry_date(entry) -> datetime | None:
         return datetime.fromtimestamp(timegm(parsed), tz=UTC)
     except (OverflowError, ValueError, OSError):
         return None
-
-
-def _succeeded(feed: Feed, *, etag: str, last_modified: str, title: str = "", entry_errors: list[str] | None = None) -> None:
-    now = timezone.now()
-    summary = ""
-    if entry_errors:
-        summary = f"{len(entry_errors)} entries skipped: " + " | ".join(entry_errors[:5])
-    # update(), not save(): an editor may be changing the title or interval in the admin right now.
-    Feed.objects.filter(pk=feed.pk).update(
-        etag=(etag or "")[:500],
-        last_modified=(last_modified or "")[:100],
-        last_polled_at=now,
-        next_poll_at=now + timedelta(minutes=feed.interval_minutes),
-        consecutive_failures=0,
-        last_error=summary[:MAX_ERROR_CHARS],
-    )
-    if title:
-        Feed.objects.filter(pk=feed.pk, title="").update(title=title[:300])
-
-
-def _failed(feed: Feed, message: str) -> FeedPollResult:
-    """Record the error and back off exponentially: interval * 2**failures, at most a day."""
-    logger.info("feed %s failed: %s", feed.pk, message)
-    now = timezone.now()
-    with transaction.atomic():
-        current = Feed.objects.select_for_update().filter(pk=feed.pk).first()
-        if current is None:  # deleted while we fetched
-            return FeedPollResult(errors=[message], failed=True)
-        failures = current.consecutive_failures + 1
-        delay = min(timedelta(minutes=current.interval_minutes) * 2 ** min(failures, 16), MAX_BACKOFF)
-        Feed.objects.filter(pk=feed.pk).update(
-            consecutive_failures=failures,
-            last_error=message[:MAX_ERROR_CHARS],
-            last_polled_at=now,
-            next_poll_at=now + delay,
-        )
-    return FeedPollResult(errors=[message], failed=True)

@@ -5,8 +5,8 @@ import logging
 
 from celery import shared_task
 
-from claims.ingestion.feeds import claim_due_feeds, poll_feed
 from claims.services.errors import NotFound
+from claims.services.feeds import claim_due_feeds, poll_feed
 
 __all__ = ["poll_due_feeds", "poll_feed_task"]
 
@@ -32,5 +32,6 @@ def poll_feed_task(feed_id: int) -> None:
         return
     logger.info(
         "feed %s polled: %s new, %s known, %s errors%s",
-        feed_id, result.created, result.duplicates, len(result.errors), " (not modified)" if result.not_modified else "",
+        feed_id, result.created, result.duplicates, len(result.errors),
+        " (not modified)" if result.not_modified else "",
     )

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from claims.ingestion.feeds import MAX_BACKOFF, claim_due_feeds, create_feed, due_feeds, poll_feed
 from claims.models import Article, Feed, Outlet
 from claims.services.errors import InvalidInput, NotFound
+from claims.services.feeds import MAX_BACKOFF, claim_due_feeds, create_feed, due_feeds, poll_feed
 
 from .conftest import Reply
 
@@ -99,7 +99,8 @@ def test_each_entry_becomes_an_article_only_once_when_polled_again(server, djang
 
 def test_an_item_already_known_by_url_from_another_feed_is_not_duplicated(server) -> None:
     server.add("/a.xml", Reply(body=rss(("a-1", "https://daily.example/news/1", "Story")), content_type="text/xml"))
-    server.add("/b.xml", Reply(body=rss(("b-9", "https://daily.example/news/1#comments", "Story")), content_type="text/xml"))
+    server.add("/b.xml", Reply(body=rss(("b-9", "https://daily.example/news/1#comments", "Story")),
+                               content_type="text/xml"))
     poll_feed(feed_id=make_feed(server, "/a.xml").pk)
 
     result = poll_feed(feed_id=make_feed(server, "/b.xml").pk)
@@ -248,7 +249,8 @@ def test_polling_a_deleted_feed_says_it_does_not_exist() -> None:
 
 def test_create_feed_registers_a_feed_that_is_due_at_once() -> None:
     feed = create_feed(url="https://daily.example/rss", title=" Daily ", interval_minutes=30)
-    assert (feed.url, feed.title, feed.interval_minutes, feed.active) == ("https://daily.example/rss", "Daily", 30, True)
+    assert (feed.url, feed.title, feed.interval_minutes, feed.active) == (
+        "https://daily.example/rss", "Daily", 30, True)
     assert list(due_feeds()) == [feed]
 
 

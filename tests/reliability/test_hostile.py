@@ -156,7 +156,7 @@ def via_ingest(case: Hostile, *, tmp_path: Path, server: HostileServer, capture)
 
 
 def via_feed(case: Hostile, *, server: HostileServer, capture) -> Outcome:
-    from claims.ingestion.feeds import poll_feed
+    from claims.services.feeds import poll_feed
 
     if case.kind == "feed":
         url = server.serve(f"/feeds/{_slug(case.name)}", case.payload)

@@ -41,7 +41,7 @@ def test_a_server_dripping_its_status_line_and_headers_is_cut_off_at_the_fetch_d
 
 @pytest.mark.django_db
 def test_a_dripping_feed_is_cut_off_and_the_feed_records_the_deadline() -> None:
-    from claims.ingestion.feeds import poll_feed
+    from claims.services.feeds import poll_feed
 
     with drip_server(body=FEED, content_type="application/rss+xml") as server:
         feed = Feed.objects.create(url=server.url("/feed.xml"), next_poll_at=timezone.now())

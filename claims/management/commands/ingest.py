@@ -95,7 +95,7 @@ class Command(BaseCommand):
         summary.claims += article.claims.count()
 
     def _ingest_feed(self, url: str, summary: Summary) -> None:
-        from claims.ingestion.feeds import ensure_feed, poll_feed
+        from claims.services.feeds import ensure_feed, poll_feed
 
         try:
             feed = ensure_feed(url=url)
