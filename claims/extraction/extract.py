@@ -357,12 +357,13 @@ def _unquoted_words(text: str, spans, hit) -> int:
 
 def _through_closing_marks(text: str, spans: list[Span], hit) -> list[Span]:
     """A clause that ends inside a quotation runs on to its closing mark, so the claim never
-    shows an opening mark without its close ('the pier "would not survive a storm."')."""
+    shows an opening mark without its close ('the pier "would not survive a storm."'): the
+    parser often ends the clause early inside quoted words."""
     if not spans:
         return spans
     a, b = spans[-1]
     for q in hit:
-        if a <= q.open < b < q.close and not text[b:q.close - 1].strip(".,;:!? "):
+        if a <= q.open < b < q.close:
             return [*spans[:-1], (a, q.close)]
     return spans
 

@@ -180,3 +180,9 @@ def test_a_clause_mostly_quoted_keeps_the_writer_s_own_words_as_a_partial_quotat
 def test_a_clause_that_is_all_quotation_stays_a_direct_quotation():
     c = extract('The harbour master said that "the east pier would not survive another winter storm."')[0]
     assert (c.kind, c.content) == ("direct", "the east pier would not survive another winter storm.")
+
+
+def test_a_clause_the_parser_ends_inside_a_quotation_runs_on_to_its_closing_mark():
+    c = extract('Senator Ruth Okafor called the harbour plan a "good news story in an era when so often we '
+                'see towns going the other way."')[0]
+    assert c.content == 'the harbour plan a "good news story in an era when so often we see towns going the other way."'
