@@ -120,7 +120,8 @@ class SubscriptionForm(forms.ModelForm):
 class SubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
     list_display = ("name", "owner", "cadence", "active", "paused_reason", "filters", "last_digest_at")
-    readonly_fields = ("paused_reason",)
+    readonly_fields = ("paused_reason", "private_feed")
+    actions = ("rotate_feed", "revoke_feed")
     list_filter = ("active", "cadence")
     search_fields = ("name",)
     autocomplete_fields = ()
@@ -132,7 +133,26 @@ class SubscriptionAdmin(admin.ModelAdmin):
         }),
         ("When", {"fields": ("cadence", "digest_hour", "digest_weekday", "timezone")}),
         ("Also send to a chat channel or CMS", {"fields": ("webhook_endpoint",)}),
+        ("Read in a feed reader", {"fields": ("private_feed",)}),
     )
+
+    @admin.display(description="private Atom feed")
+    def private_feed(self, obj: Subscription) -> str:
+        from claims.admin.private_feeds import _feed_of, feed_cell
+
+        return feed_cell(_feed_of(obj)) if obj.pk else "Save the subscription first."
+
+    @admin.action(description="Make a new private feed address (the old one stops working)")
+    def rotate_feed(self, request, queryset) -> None:
+        from claims.admin.private_feeds import rotate_action
+
+        rotate_action(self, request, queryset, kind="subscription")
+
+    @admin.action(description="Turn the private feed address off")
+    def revoke_feed(self, request, queryset) -> None:
+        from claims.admin.private_feeds import revoke_action
+
+        revoke_action(self, request, queryset, kind="subscription")
 
     def get_queryset(self, request):
         return visible_subscriptions(user=request.user).prefetch_related("speakers", "outlets")

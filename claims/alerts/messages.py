@@ -13,7 +13,7 @@ from claims.alerts import conf
 from claims.alerts.tokens import make_token
 from claims.models import AlertDelivery, Article, Claim, Subscription
 from claims.selectors.wording import ClaimSentence, claim_sentence, score_text
-from claims.services.articles import one_line
+from claims.text import one_line
 
 MACHINE_NOTICE = (
     "These claims were detected by machine and have not been verified: "

@@ -44,6 +44,16 @@ class Rating(models.Model):
         return self.label + (" (retired)" if self.retired else "")
 
 
+# The change reason of the claim's history row that records a removed evidence item: written by
+# services.evidence, read back by the claim's timeline (selectors.claims).
+EVIDENCE_REMOVED = "evidence removed: "
+
+
+# The change reason of the claim's history row that records a removed evidence item: written by
+# services.evidence, read back by the claim's timeline (selectors.claims).
+EVIDENCE_REMOVED = "evidence removed: "
+
+
 class Evidence(models.Model):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"

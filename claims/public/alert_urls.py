@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.alerts import views
+from claims.public import alerts as views
 
 app_name = "alerts"
 urlpatterns = [

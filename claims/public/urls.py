@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.public import feeds, views
+from claims.public import feeds, private_feeds, views
 
 app_name = "public"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("fact-checks/<int:claim_id>/report/thanks/", views.report_thanks, name="report-thanks"),
     path("methodology/", views.methodology, name="methodology"),
     path("corrections/", views.corrections, name="corrections"),
+    path("feeds/<str:token>.atom", private_feeds.private_feed, name="private-feed"),
 ]

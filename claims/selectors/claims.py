@@ -183,7 +183,7 @@ def claim_timeline(*, claim: Claim) -> list[TimelineEvent]:
     why; corrections with their note), evidence added or removed, notes, assignments, rating
     proposals and same-claim links. Six queries whatever the history's length."""
     from claims.models import Evidence, Note
-    from claims.services.evidence import EVIDENCE_REMOVED
+    from claims.models.workflow import EVIDENCE_REMOVED
 
     events: list[TimelineEvent] = []
     for row in claim.transitions.select_related("actor"):

@@ -20,6 +20,8 @@ from django.utils import timezone
 from claims.models import Article, Feed, Outlet
 from claims.services import enqueue
 from claims.services.errors import InvalidInput
+from claims.text import one_line  # the rule lives in claims.text; services import it from here too
+from claims.text import one_line  # the rule lives in claims.text; services import it from here too
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +99,6 @@ def normalize_url(url: str) -> str:
         raise InvalidInput("The URL has no host.", field="url")
     # Fragments never reach the server: two URLs that differ only by one are one article.
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
-
-
-def one_line(value: str | None, *, limit: int = 500) -> str:
-    """A title or byline as one line: line breaks, tabs and other control characters and line or
-    paragraph separators become single spaces. They came from pages and feeds we do not control, and in the text part
-    of an alert e-mail a line break in a title reads as a line of its own (a spoofed "Bcc:")."""
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value or "")
-    return " ".join(text.split())[:limit]
 
 
 def outlet_for_url(url: str) -> Outlet | None:

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 PROCESS_ARTICLE = "claims.tasks.process_article"
 SEND_SUBSCRIPTION_ALERTS = "claims.tasks.send_subscription_alerts"
 SEND_WEBHOOK_DELIVERY = "claims.tasks.send_webhook_delivery"
+SEND_CORRECTION_NOTICE = "claims.tasks.send_correction_notice"
 
 TaskArg = int | str | list[int]
 

@@ -14,12 +14,11 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from claims.models import Claim, ClaimContribution, Evidence, Note, Speaker, SpeakerAlias
+from claims.models.workflow import EVIDENCE_REMOVED
 from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "type", "accessed_at", "independence_group")
-# The change reason of the claim's history row that records a removed evidence item.
-EVIDENCE_REMOVED = "evidence removed: "
 _MAX_LENGTHS = {"url": 2048, "title": 500, "publisher": 300, "independence_group": 200}
 _url_validator = URLValidator(schemes=["http", "https"])
 
