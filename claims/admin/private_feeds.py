@@ -73,9 +73,10 @@ class SavedFilterForm(forms.ModelForm):
     current_user = None
 
     def clean(self) -> dict:
-        data = super().clean()
+        data: dict = super().clean() or {}
         name = data.get("name")
-        if name and SavedFilter.objects.filter(owner=self.current_user, name=name).exclude(pk=self.instance.pk).exists():
+        taken = SavedFilter.objects.filter(owner=self.current_user, name=name).exclude(pk=self.instance.pk)
+        if name and taken.exists():
             self.add_error("name", f"You already have a filter called “{name}”.")
         try:
             data["query"] = services.clean_query(data.get("query") or "")
@@ -160,7 +161,8 @@ class SavedFilterAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _back(query: str) -> str:
-        return f"{reverse('admin:claims_claim_changelist')}?{query}" if query else reverse("admin:claims_claim_changelist")
+        listing = reverse("admin:claims_claim_changelist")
+        return f"{listing}?{query}" if query else listing
 
     def save_current_view(self, request: HttpRequest) -> HttpResponse:
         """"Save this filter" on the claims list: the list's query under a name, with a feed
@@ -173,7 +175,9 @@ class SavedFilterAdmin(admin.ModelAdmin):
         query = request.POST.get("query", "")
         try:
             saved = services.save_filter(owner=request.user, name=request.POST.get("name", ""), query=query)
-            feed = services.rotate_feed_token(user=request.user, saved_filter=saved) if request.POST.get("feed") else None
+            feed = None
+            if request.POST.get("feed"):
+                feed = services.rotate_feed_token(user=request.user, saved_filter=saved)
         except DomainError as error:
             self.message_user(request, f"The filter was not saved: {error.message}", messages.ERROR)
             return HttpResponseRedirect(self._back(query.lstrip("?")))

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from claims.services.reports import MAX_DETAILS_CHARS, ProblemKind, clean_report
 from claims.services.errors import InvalidInput
+from claims.services.reports import MAX_DETAILS_CHARS, ProblemKind, clean_report
 
 
 class ReportProblemForm(forms.Form):
@@ -29,7 +29,7 @@ class ReportProblemForm(forms.Form):
         return bool((self.data.get("website") or "").strip())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if self.errors:
             return data
         try:

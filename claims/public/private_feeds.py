@@ -26,14 +26,17 @@ def feed_url(feed: FeedToken) -> str:
 class PrivateFeed(Feed):
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, token: str) -> FeedToken:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, token: str) -> FeedToken:
         feed = find_feed(token=token)
         if feed is None:
             raise Http404("No feed at this address: it may have been rotated or turned off by its owner.")
         return feed
 
     def title(self, feed: FeedToken) -> str:
-        what = f"alert \u201c{feed.subscription.name}\u201d" if feed.subscription_id else f"saved filter \u201c{feed.saved_filter.name}\u201d"
+        if feed.subscription is not None:
+            what = f"alert \u201c{feed.subscription.name}\u201d"
+        else:
+            what = f"saved filter \u201c{feed.saved_filter.name if feed.saved_filter else ''}\u201d"
         return f"{settings.FACTCHECK_ORGANIZATION_NAME}: {what}"
 
     def subtitle(self, feed: FeedToken) -> str:
@@ -42,7 +45,8 @@ class PrivateFeed(Feed):
     def link(self, feed: FeedToken) -> str:
         if feed.subscription_id:
             return settings.SITE_URL + reverse("admin:claims_subscription_change", args=[feed.subscription_id])
-        return f"{settings.SITE_URL}{reverse('admin:claims_claim_changelist')}?{feed.saved_filter.query}"
+        query = feed.saved_filter.query if feed.saved_filter else ""
+        return f"{settings.SITE_URL}{reverse('admin:claims_claim_changelist')}?{query}"
 
     def feed_url(self, feed: FeedToken) -> str:
         return feed_url(feed)
@@ -59,7 +63,8 @@ class PrivateFeed(Feed):
     def item_description(self, item: FeedItem) -> str:
         claim: Claim = item.claim
         article = claim.article
-        parts = [str(claim_sentence(claim)), f"Status: {claim.get_status_display()} \u00b7 check-worthiness {score_text(claim.checkworthiness)}"]
+        status = f"Status: {claim.get_status_display()} \u00b7 check-worthiness {score_text(claim.checkworthiness)}"
+        parts = [str(claim_sentence(claim)), status]
         if claim.rating:
             parts.append(f"Rating: {claim.rating.label}")
         parts.append(f"In: {article}" + (f" ({article.outlet.name})" if article.outlet else ""))

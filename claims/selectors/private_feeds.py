@@ -35,7 +35,7 @@ def _list_request(*, query: str, user: AbstractBaseUser) -> HttpRequest:
     request.method = "GET"
     request.path = "/admin/claims/claim/"
     request.GET = QueryDict(query)
-    request.user = user
+    request.user = user  # type: ignore[assignment]  # any user model instance
     return request
 
 
@@ -73,9 +73,11 @@ def may_read(feed: FeedToken) -> bool:
     owner = feed.owner
     if not owner.is_active:
         return False
-    if feed.subscription_id is not None:
+    if feed.subscription is not None:
         return access.may_receive_alerts(owner) and feed.subscription.owner_id == owner.pk
-    return access.sees_unpublished_claims(owner) and feed.saved_filter.owner_id == owner.pk
+    if feed.saved_filter is not None:
+        return access.sees_unpublished_claims(owner) and feed.saved_filter.owner_id == owner.pk
+    return False
 
 
 def feed_items(*, feed: FeedToken, limit: int) -> list[FeedItem]:
@@ -86,6 +88,8 @@ def feed_items(*, feed: FeedToken, limit: int) -> list[FeedItem]:
         rows = (AlertDelivery.objects.filter(subscription_id=feed.subscription_id, claim_id__in=visible)
                 .select_related(*(f"claim__{name}" for name in RELATED)).order_by("-created_at", "-id")[:limit])
         return [FeedItem(row.claim, tuple(row.reasons or ())) for row in rows]
+    if feed.saved_filter is None:
+        return []
     try:
         queryset = apply_saved_query(query=feed.saved_filter.query, user=owner)
     except InvalidInput:

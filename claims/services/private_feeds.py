@@ -95,7 +95,7 @@ def revoke_feed_token(*, user: AbstractBaseUser, saved_filter: SavedFilter | Non
                       subscription: Subscription | None = None) -> bool:
     """Turn the feed address off. True if there was one."""
     target = _target(saved_filter, subscription)
-    if target.owner_id != user.pk and not user.is_superuser:
+    if target.owner_id != user.pk and not getattr(user, "is_superuser", False):
         raise NotAllowed("Only its owner can turn its feed address off.")
     where = {"saved_filter": saved_filter} if saved_filter is not None else {"subscription": subscription}
     deleted, _ = FeedToken.objects.filter(**where).delete()

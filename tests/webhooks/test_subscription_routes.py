@@ -76,7 +76,8 @@ def test_a_match_announced_again_is_posted_once(
     first = len(receiver.received)
     assert first >= 1
     with django_capture_on_commit_callbacks(execute=True):
-        alerts.queue_alerts_for_claims(claim_ids=list(Claim.objects.filter(article=article).values_list("pk", flat=True)))
+        claim_ids = list(Claim.objects.filter(article=article).values_list("pk", flat=True))
+        alerts.queue_alerts_for_claims(claim_ids=claim_ids)
     assert len(receiver.received) == first
 
 
