@@ -26,6 +26,7 @@ from claims.admin import ratings  # noqa: F401 - registers the rating-scale scre
 from claims.admin.bulk import apply_each
 from claims.exports import streamed_download
 from claims.models import Claim, Evidence, Note, Rating
+from claims.selectors.access import is_public
 from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
 from claims.selectors.exports import export_rows
 from claims.selectors.wording import claim_sentence, score_text
@@ -40,10 +41,6 @@ DRAFT_KEY = "claim-workflow-draft-{}"
 def _draft_version(claim: Claim) -> str:
     """The claim's state a workflow draft was typed against."""
     return f"{claim.status}@{claim.updated_at.isoformat() if claim.updated_at else ''}"
-# "Move on": the usual next step from each status, for the bulk action.
-NEXT_STATUS = {S.NEW: S.TRIAGED, S.TRIAGED: S.RESEARCHING, S.RESEARCHING: S.IN_REVIEW, S.IN_REVIEW: S.PUBLISHED}
-# Transitions whose form needs the rating and conclusion fields.
-RATED_TARGETS = {S.IN_REVIEW, S.PUBLISHED, S.CORRECTED}
 
 
 def rating_badge(rating: Rating | None) -> str:
@@ -143,9 +140,10 @@ class EvidenceFormSet(forms.BaseInlineFormSet):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         deleting = sum(1 for f in self.forms if getattr(f, "cleaned_data", {}).get("DELETE") and f.instance.pk)
         adding = sum(1 for f in self.forms if not f.instance.pk and f.has_changed())
-        if deleting and self.instance.status in workflow.PUBLIC_STATUSES:
-            if self.instance.evidence.count() - deleting + adding < 1:
-                raise ValidationError("A published fact check keeps at least one evidence item; add the new one first.")
+        try:
+            workflow.check_keeps_evidence(claim=self.instance, removing=deleting, adding=adding)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
 
 
 class EvidenceInline(admin.StackedInline):
@@ -223,8 +221,8 @@ class ClaimAdminForm(forms.ModelForm):
 
     def clean_speaker(self):
         speaker = self.cleaned_data.get("speaker")
-        if self.instance.pk and self.instance.status in workflow.PUBLIC_STATUSES and speaker != self.instance.speaker:
-            raise ValidationError("This fact check is published; its speaker cannot change.")
+        if self.instance.pk and speaker != self.instance.speaker and workflow.speaker_is_fixed(self.instance):
+            raise ValidationError(workflow.SPEAKER_FIXED)
         return speaker
 
 
@@ -311,7 +309,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="public page")
     def public_link(self, obj: Claim) -> str:
-        if obj.status not in workflow.PUBLIC_STATUSES:
+        if not is_public(obj):
             return "—"
         url = reverse("public:fact-check", kwargs={"claim_id": obj.pk})
         return format_html('<a href="{}">{}</a>', url, url)
@@ -359,7 +357,7 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.action(description="Move on to the next step", permissions=["workflow"])
     def move_on(self, request, queryset):
         def advance(claim: Claim) -> None:
-            target = NEXT_STATUS.get(claim.status)
+            target = workflow.NEXT_STATUS.get(claim.status)
             if target is None:
                 raise DomainError(f"a {claim.get_status_display().lower()} claim has no next step")
             workflow.transition(claim=claim, to=target, user=request.user)
@@ -370,7 +368,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status in workflow.PUBLIC_STATUSES:
+        if obj is not None and workflow.speaker_is_fixed(obj):
             fields.append("speaker")
         return fields
 
@@ -437,9 +435,8 @@ class ClaimAdmin(admin.ModelAdmin):
         draft = request.session.get(DRAFT_KEY.format(claim.pk), {})
         if draft.get("version") != _draft_version(claim):
             draft = {}
-        can_rate = bool(RATED_TARGETS & set(targets)) or (
-            claim.status in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW) and request.user.has_perm("claims.research_claim")
-        )
+        can_rate = bool(workflow.RATED_TARGETS & set(targets)) or workflow.may_propose_rating(
+            claim=claim, user=request.user)
         return {
             "sentence": claim_sentence(claim),
             "claim_context": claim_context(claim),
@@ -537,9 +534,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if "speaker" in form.changed_data:
-            obj._history_user = request.user
-            obj._change_reason = "speaker corrected"
-            obj.save(update_fields=["speaker", "updated_at"])
+            workflow.change_speaker(claim=obj, speaker=form.cleaned_data["speaker"], user=request.user)
 
     def save_formset(self, request, form, formset, change) -> None:
         claim = form.instance

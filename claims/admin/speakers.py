@@ -15,8 +15,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from claims.models import Speaker, SpeakerAlias
+from claims.selectors.access import is_public
 from claims.selectors.claims import speaker_rating_counts
-from claims.selectors.speakers import is_public, likely_duplicates, speaker_claims
+from claims.selectors.speakers import likely_duplicates, speaker_claims
 from claims.selectors.wording import claim_sentence, rating_badge
 from claims.services import workflow
 from claims.services.errors import DomainError

@@ -173,7 +173,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim: Claim) -> str | None:
-        if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED):
+        if not access.is_public(claim):
             return None
         path = public_claim_path(claim)
         if path is None:
@@ -298,7 +298,6 @@ CLAIM_ROW_FIELDS = (
     "rating__colour", "conclusion", "correction_note", "published_at", "corrected_at", "assignee_id",
     "researcher_id", "proposed_rating_id", "same_as_id", "created_at", "updated_at",
 )
-PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
 
 
 class ClaimRowRenderer:
@@ -315,7 +314,7 @@ class ClaimRowRenderer:
         self.render = self.render_full if full else self.render_summary
 
     def public_url(self, row: dict) -> str | None:
-        if row["status"] not in PUBLIC_STATUSES:
+        if row["status"] not in access.PUBLIC_STATUSES:
             return None
         try:
             path = reverse("public:fact-check", kwargs={"claim_id": row["id"]})

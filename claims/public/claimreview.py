@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Speaker
+from claims.selectors import access
 
 # Escaped so a quote containing "</script>" cannot end the JSON-LD block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -42,7 +43,7 @@ def _author(claim: Claim) -> dict[str, Any]:
 
 def build_claimreview(claim: Claim) -> dict:
     """The ClaimReview dict for a published or corrected claim; raises ValueError otherwise."""
-    if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED) or claim.rating is None:
+    if not access.is_public(claim) or claim.rating is None:
         raise ValueError("Only published fact checks have a ClaimReview.")
     article = claim.article
     rating = claim.rating

@@ -14,6 +14,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from claims.models import Claim, Outlet, Speaker
 
+# The statuses a reader outside the newsroom sees: published fact checks. The one definition;
+# the workflow, the admin, the API, the public pages, exports and alerts all read it from here.
 PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
 
 # Why a subscription cannot be created, or was paused: shown in the API, the admin and on the row.
@@ -25,6 +27,17 @@ NO_ALERT_ACCESS = (
 
 def _active(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def can(user: Any, codename: str) -> bool:
+    """Does an active, signed-in `user` hold the permission `claims.<codename>`? The one role
+    check: the workflow and evidence services ask it at the moment of each action."""
+    return _active(user) and bool(user.has_perm(f"claims.{codename}"))
+
+
+def is_public(claim: Claim) -> bool:
+    """Is this claim a published fact check (on the public pages, in ClaimReview and feeds)?"""
+    return claim.status in PUBLIC_STATUSES
 
 
 def sees_unpublished_claims(user: Any) -> bool:
@@ -42,7 +55,8 @@ def visible_claims(*, user: Any) -> QuerySet[Claim]:
     return qs if sees_unpublished_claims(user) else qs.filter(status__in=PUBLIC_STATUSES)
 
 
-def _published_claims_exist(**outer: str) -> Exists:
+def published_claims_exist(**outer: str) -> Exists:
+    """A published fact check exists behind the outer row (e.g. speaker="pk", article__outlet="pk")."""
     return Exists(Claim.objects.filter(status__in=PUBLIC_STATUSES, **{k: OuterRef(v) for k, v in outer.items()}))
 
 
@@ -50,11 +64,11 @@ def visible_speakers(*, user: Any) -> QuerySet[Speaker]:
     qs = Speaker.objects.all()
     if _active(user) and user.has_perm("claims.view_speaker"):
         return qs
-    return qs.filter(_published_claims_exist(speaker="pk"))
+    return qs.filter(published_claims_exist(speaker="pk"))
 
 
 def visible_outlets(*, user: Any) -> QuerySet[Outlet]:
     qs = Outlet.objects.all()
     if _active(user) and user.has_perm("claims.view_outlet"):
         return qs
-    return qs.filter(_published_claims_exist(article__outlet="pk"))
+    return qs.filter(published_claims_exist(article__outlet="pk"))

@@ -12,12 +12,12 @@ import re
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
 from claims.selectors import access
 
-PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.CORRECTED)
+PUBLIC_STATUSES = access.PUBLIC_STATUSES
 AnyUser = User | AnonymousUser
 
 
@@ -35,10 +35,6 @@ class EnglishContentVector(Func):
 def sees_all_claims(user: AnyUser) -> bool:
     # The one rule (claims.selectors.access), also asked before an alert is sent.
     return access.sees_unpublished_claims(user)
-
-
-def _published_claims_exist(**outer: str) -> Exists:
-    return Exists(Claim.objects.filter(status__in=PUBLIC_STATUSES, **{k: OuterRef(v) for k, v in outer.items()}))
 
 
 # A claim row carries its article's title and URL, never the article's full text (megabytes).
@@ -79,7 +75,7 @@ def article_queryset(*, user: AnyUser) -> QuerySet[Article]:
     if user.has_perm("claims.view_article"):
         return qs
     # Without the newsroom's view right: what you submitted, and articles behind published checks.
-    visible = _published_claims_exist(article="pk")
+    visible = access.published_claims_exist(article="pk")
     if user.is_authenticated:
         visible = Q(submitted_by=user) | visible
     return qs.filter(visible)

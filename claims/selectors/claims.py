@@ -15,9 +15,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, Rating, Speaker
+from claims.selectors import access
 
 S = Claim.Status
-PUBLIC_STATUSES = (S.PUBLISHED, S.CORRECTED)
+PUBLIC_STATUSES = access.PUBLIC_STATUSES
 UNRESOLVED_STATUSES = (S.NEW, S.TRIAGED, S.RESEARCHING, S.IN_REVIEW)
 # The Python fallback compares against at most this many recent claims (plus as many published
 # ones): enough for a newsroom's working set, bounded so a claim page never scans the table.

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 
 from claims.models import Claim, Speaker
-from claims.selectors.claims import PUBLIC_STATUSES
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,3 @@ def speaker_claims(*, speaker: Speaker, limit: int = 50) -> QuerySet[Claim]:
     return (Claim.objects.filter(speaker=speaker)
             .select_related("speaker", "rating", "article", "article__outlet")
             .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")[:limit])
-
-
-def is_public(claim: Claim) -> bool:
-    return claim.status in PUBLIC_STATUSES

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Article, Claim, Outlet, Rating, Subscription
+from claims.selectors import access
 from claims.services import workflow
 from claims.services.alerts import create_subscription
 from claims.services.articles import submit_article
@@ -216,7 +217,7 @@ def load_demo(*, password: str) -> DemoResult:
     _subscriptions(users)
     _articles(users, result)
     # The workflow runs once: a database that already has a published fact check keeps its own.
-    if not Claim.objects.filter(status__in=workflow.PUBLIC_STATUSES).exists():
+    if not Claim.objects.filter(status__in=access.PUBLIC_STATUSES).exists():
         with transaction.atomic():
             _workflow(users)
         result.workflow_done = True

@@ -14,6 +14,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from claims.models import Claim, ClaimContribution, Evidence, Note, Speaker, SpeakerAlias
+from claims.selectors.access import can as _can
+from claims.selectors.access import is_public
 from claims.models.workflow import EVIDENCE_REMOVED
 from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
@@ -23,17 +25,21 @@ _MAX_LENGTHS = {"url": 2048, "title": 500, "publisher": 300, "independence_group
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def _can(user: AbstractBaseUser | None, codename: str) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(f"claims.{codename}"))
-
-
 def check_may_edit_evidence(*, claim: Claim, user: AbstractBaseUser) -> None:
     if not _can(user, "research_claim"):
         raise NotAllowed("You do not have permission to add or change evidence.")
     if claim.status == Claim.Status.DISMISSED:
         raise InvalidTransition("This claim is dismissed; reopen it before adding evidence.")
-    if claim.status in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED) and not _can(user, "correct_claim"):
+    if is_public(claim) and not _can(user, "correct_claim"):
         raise NotAllowed("This fact check is published: only an editor correcting it can change its evidence.")
+
+
+def check_keeps_evidence(*, claim: Claim, removing: int, adding: int = 0) -> None:
+    """A published fact check never loses its last evidence item: readers must see a source. The
+    admin's inline form asks this for the whole form (removals and additions at once) before
+    saving; remove_evidence asks it for each removal."""
+    if removing and is_public(claim) and claim.evidence.count() - removing + adding < 1:
+        raise InvalidInput("A published fact check keeps at least one evidence item; add the new one first.")
 
 
 def clean_evidence_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -112,8 +118,7 @@ def remove_evidence(*, evidence: Evidence, user: AbstractBaseUser) -> None:
         check_may_edit_evidence(claim=claim, user=user)
         if not _can(user, "delete_evidence"):
             raise NotAllowed("Only an editor can remove evidence.")
-        if claim.status in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED) and claim.evidence.count() <= 1:
-            raise InvalidInput("A published fact check keeps at least one evidence item; add the new one first.")
+        check_keeps_evidence(claim=claim, removing=1)
         Evidence.objects.filter(pk=evidence.pk).delete()
         # The row is gone: the claim's history keeps the removal, who and when, for its timeline.
         claim._history_user = user

@@ -14,7 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimContribution, ClaimTransition, Rating
+from claims.models import Claim, ClaimContribution, ClaimTransition, Rating, Speaker
+from claims.selectors.access import PUBLIC_STATUSES, is_public  # noqa: F401 - PUBLIC_STATUSES: access's, for callers
+from claims.selectors.access import can as _can
 from claims.selectors.contributions import has_contributed
 from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
@@ -24,6 +26,7 @@ from claims.services.evidence import (  # noqa: F401
     EVIDENCE_FIELDS,
     add_evidence,
     add_note,
+    check_keeps_evidence,
     check_may_edit_evidence,
     clean_evidence_fields,
     merge_speakers,
@@ -33,7 +36,12 @@ from claims.services.evidence import (  # noqa: F401
 
 S = Claim.Status
 OPEN_STATUSES = (S.NEW, S.TRIAGED, S.RESEARCHING, S.IN_REVIEW)
-PUBLIC_STATUSES = (S.PUBLISHED, S.CORRECTED)
+# Where a rating is given: submitting for review (the proposed one), publishing, correcting.
+RATED_TARGETS = frozenset({S.IN_REVIEW, S.PUBLISHED, S.CORRECTED})
+# Where a researcher may propose a rating before review.
+RATABLE_STATUSES = (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW)
+# "Move on": the usual next step from each status (the admin's bulk action).
+NEXT_STATUS = {S.NEW: S.TRIAGED, S.TRIAGED: S.RESEARCHING, S.RESEARCHING: S.IN_REVIEW, S.IN_REVIEW: S.PUBLISHED}
 
 
 @dataclass
@@ -63,14 +71,6 @@ class Rule:
     guards: tuple[Guard, ...] = ()
     needs_note: bool = False
     note_hint: str = field(default="")
-
-
-def _perm(codename: str) -> str:
-    return f"claims.{codename}"
-
-
-def _can(user: AbstractBaseUser | None, codename: str) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(_perm(codename)))
 
 
 def _label(status: str) -> str:
@@ -332,7 +332,7 @@ def transition(
             )
         if not _can(user, rule.permission):
             raise NotAllowed(f"You do not have permission to {rule.label.lower()} claims.")
-        if rating is not None and to not in (S.IN_REVIEW, S.PUBLISHED, S.CORRECTED):
+        if rating is not None and to not in RATED_TARGETS:
             raise InvalidInput("A rating can only be given when submitting for review, publishing or correcting.",
                                field="rating")
         if rule.needs_note and not note:
@@ -420,9 +420,9 @@ def propose_rating(*, claim: Claim, rating: Rating, user: AbstractBaseUser) -> C
         claim = _lock(claim)
         if not _can(user, "research_claim"):
             raise NotAllowed("You do not have permission to propose ratings.")
-        if claim.status in PUBLIC_STATUSES:
+        if is_public(claim):
             raise InvalidTransition("This fact check is published: its rating changes only through a correction.")
-        if claim.status not in (S.TRIAGED, S.RESEARCHING, S.IN_REVIEW):
+        if claim.status not in RATABLE_STATUSES:
             raise InvalidTransition(f"A {_label(claim.status)} claim cannot be rated; triage it first.")
         claim.proposed_rating = _check_rating(rating)
         _save(claim, user=user, reason=f"proposed rating {rating.label}", fields=["proposed_rating"])
@@ -450,6 +450,35 @@ def confirm_same_claim(*, claim: Claim, earlier: Claim, user: AbstractBaseUser) 
         _save(claim, user=user, reason=f"same claim as #{root.pk}", fields=["same_as"])
         # Repeats of this claim now point at the original too.
         Claim.objects.filter(same_as=claim).update(same_as=root)
+    return claim
+
+
+def may_propose_rating(*, claim: Claim, user: AbstractBaseUser) -> bool:
+    """Whether the claim page offers this user a rating to propose (propose_rating's own rule)."""
+    return claim.status in RATABLE_STATUSES and _can(user, "research_claim")
+
+
+SPEAKER_FIXED = "This fact check is published; its speaker cannot change."
+
+
+def speaker_is_fixed(claim: Claim) -> bool:
+    """A published fact check's speaker is part of the verdict readers saw: it changes only by
+    sending the claim back through the workflow, never by editing the field."""
+    return is_public(claim)
+
+
+def change_speaker(*, claim: Claim, speaker: Speaker | None, user: AbstractBaseUser) -> Claim:
+    """Correct who made a claim (the extractor's guess was wrong). Refused on a published fact check."""
+    if not _can(user, "change_claim"):
+        raise NotAllowed("You do not have permission to change claims.")
+    with transaction.atomic():
+        claim = _lock(claim)
+        if claim.speaker_id == getattr(speaker, "pk", None):
+            return claim
+        if speaker_is_fixed(claim):
+            raise InvalidInput(SPEAKER_FIXED, field="speaker")
+        claim.speaker = speaker
+        _save(claim, user=user, reason="speaker corrected", fields=["speaker"])
     return claim
 
 
