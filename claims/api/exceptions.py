@@ -19,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from claims.api.domain_status import domain_error_status
 from claims.services.errors import DomainError
 
 
@@ -38,7 +39,7 @@ class DomainProblem(exceptions.APIException):
     """A DomainError carried through DRF so it gets the same headers and rollback as the rest."""
 
     def __init__(self, error: DomainError) -> None:
-        self.status_code = error.status_code
+        self.status_code = domain_error_status(error)
         detail: Any = {error.field: [error.message]} if error.field else error.message
         super().__init__(detail=detail, code=error.code)
         self.message = error.message

@@ -5,7 +5,7 @@ They live in their own module because both the address guard and the HTTP client
 """
 from __future__ import annotations
 
-from claims.services.errors import InvalidInput
+from claims.services.errors import InvalidInput, TransientError
 
 
 class FetchError(InvalidInput):
@@ -17,9 +17,6 @@ class FetchError(InvalidInput):
     code = "fetch_failed"
 
 
-class TransientFetchError(Exception):
-    """Retryable: the site may answer later (timeout, connection refused or reset, 5xx, 429)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class TransientFetchError(TransientError):
+    """Retryable: the site may answer later (timeout, connection refused or reset, 5xx, 429). A
+    TransientError, so retry policy catches fetches and database blips alike."""

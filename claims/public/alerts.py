@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from claims.alerts.messages import admin_change_url
 from claims.alerts.tokens import read_token
+from claims.api.domain_status import domain_error_status
 from claims.models import Subscription
 from claims.services import alerts
 from claims.services.errors import DomainError
@@ -61,7 +62,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         try:
             alerts.set_subscription_active(subscription_id=subscription.pk, active=action == "resume")
         except DomainError as error:
-            return _problem(request, error.message, error.status_code)
+            return _problem(request, error.message, domain_error_status(error))
         subscription.refresh_from_db()
         notice = "Alerts resumed." if subscription.active else "Alerts paused: you will get no email from it."
     return render(

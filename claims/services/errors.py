@@ -1,12 +1,17 @@
-"""Domain errors. Services raise them; the admin shows the message, the API answers 4xx with it,
-commands exit non-zero with it."""
+"""Domain errors. Services raise them; the admin shows the message, the API answers 4xx with it
+(claims/api/exceptions.py maps each class to its HTTP status: HTTP is the API's business, not the
+domain's), commands exit non-zero with it.
+
+A leaf module: it imports nothing of the project, so every layer may raise these (the
+import-linter contracts in pyproject.toml keep it so).
+"""
 from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base class: `message` is written for the person who made the request."""
+    """Base class: `message` is written for the person who made the request; `code` is a stable
+    machine-readable name for it (the API's error `code`)."""
 
-    status_code = 400
     code = "invalid"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -20,15 +25,24 @@ class InvalidInput(DomainError):
 
 
 class NotAllowed(DomainError):
-    status_code = 403
     code = "permission_denied"
 
 
 class InvalidTransition(DomainError):
-    status_code = 409
+    """The object is not in a state that allows this (it changed meanwhile, or never could)."""
+
     code = "invalid_transition"
 
 
 class NotFound(DomainError):
-    status_code = 404
     code = "not_found"
+
+
+class TransientError(Exception):
+    """Worth retrying later: a timeout, a 5xx, a broker or database blip. The one class retry
+    policy catches (Celery's autoretry_for, the pipeline's "retries exhausted" handling); a failed
+    fetch is one too (claims.ingestion.errors.TransientFetchError)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

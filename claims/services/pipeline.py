@@ -29,16 +29,12 @@ from claims.models import Article, Claim, Outlet
 from claims.services.articles import enqueue_processing, one_line, outlet_for_url, text_fingerprint
 from claims.services.claims import store_claims_many
 from claims.services.durability import derived_data_transaction
-from claims.services.errors import DomainError
+from claims.services.errors import DomainError, TransientError
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Article.Status.QUEUED, Article.Status.FETCHING, Article.Status.EXTRACTING)
 S = Article.Status
-
-
-class TransientError(Exception):
-    """Worth retrying later (a timeout, a 5xx, a broker or database blip)."""
 
 
 def _set_status(article_id: int, status: str, **fields) -> None:
@@ -149,13 +145,10 @@ def _release(articles: list[Article]) -> None:
 def _fetch(article: Article) -> bool:
     """Fill in the text of a URL article. Returns False when it turned out to be a duplicate."""
     from claims.ingestion.articles import fetch_article
-    from claims.ingestion.fetch import TransientFetchError
 
     _set_status(article.pk, S.FETCHING)
-    try:
-        page = fetch_article(article.url)
-    except TransientFetchError as exc:
-        raise TransientError(str(exc)) from exc
+    # A TransientFetchError is a TransientError: the task retries it like a database blip.
+    page = fetch_article(article.url)
     text = page.text.replace("\x00", "")
     if not text.strip():
         raise DomainError("The page has no article text.")

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from claims.services import enqueue, pipeline
+from claims.services.errors import TransientError
 
 __all__ = ["process_article", "sweep_stuck_articles"]
 
@@ -14,7 +15,7 @@ __all__ = ["process_article", "sweep_stuck_articles"]
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(pipeline.TransientError,),
+    autoretry_for=(TransientError,),
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
@@ -23,7 +24,7 @@ __all__ = ["process_article", "sweep_stuck_articles"]
 def process_article(self, article_id: int) -> list[int]:
     try:
         return pipeline.process_article(article_id=article_id)
-    except pipeline.TransientError as exc:
+    except TransientError as exc:
         if self.request.retries >= self.max_retries or settings.CELERY_TASK_ALWAYS_EAGER:
             # Out of retries (or no broker to retry through): say why on the row.
             pipeline.fail_article(article_id=article_id, error=f"Temporary failure, retries exhausted: {exc}")
