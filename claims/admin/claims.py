@@ -6,6 +6,8 @@ read-only in the form; the panel above the form and the inlines call the service
 """
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter, RelatedOnlyFieldListFilter
@@ -23,15 +25,17 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
+from claims.admin import rulings as rulings_admin
 from claims.admin.bulk import apply_each
 from claims.exports import streamed_download
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.access import is_public
 from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
 from claims.selectors.exports import export_rows
+from claims.selectors.rulings import with_recent_appearances
 from claims.selectors.wording import claim_sentence, score_text
 from claims.selectors.wording import rating_badge as wording_badge
-from claims.services import workflow
+from claims.services import rulings, workflow
 from claims.services.errors import DomainError
 
 S = Claim.Status
@@ -231,7 +235,7 @@ class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     # The claim reads as a sentence (speaker, cue, content), so a denial never looks like an assertion.
-    list_display = ("statement", "article_cell", "kind_short", "status", "rating_label", "assignee", "score")
+    list_display = ("statement", "article_cell", "kind_short", "status", "rating_label", "assignee", "score", "seen")
     list_display_links = ("statement",)
     list_select_related = ("speaker", "article", "article__outlet", "rating", "assignee")
     list_filter = (
@@ -297,6 +301,19 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description="score", ordering="checkworthiness")
     def score(self, obj: Claim) -> str:
         return score_text(obj.checkworthiness)
+
+    @admin.display(description="seen", ordering="appearances")
+    def seen(self, obj: Claim) -> str:
+        # "14× this week · 5 speakers", then the totals (docs/monitoring.md, "One ruling, reused").
+        recent, speakers = getattr(obj, "recent_appearances", None), getattr(obj, "recent_speakers", None)
+        week = f"{recent}× this week · {speakers} speaker{'s' if speakers != 1 else ''}" if recent else "not this week"
+        return format_html('<span class="fc-seen" title="{} appearances in all, {} speakers, {} outlets">{}<br>'
+                           '<span class="fc-article-meta">{} in all</span></span>',
+                           obj.appearances, obj.appearance_speakers, obj.appearance_outlets, week, obj.appearances)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        # The week's numbers for the rows shown (a subquery per row of the page).
+        return with_recent_appearances(super().get_queryset(request))
 
     @admin.display(description="why check it")
     def reasons(self, obj: Claim) -> str:
@@ -377,6 +394,12 @@ class ClaimAdmin(admin.ModelAdmin):
             path("triage/", self.admin_site.admin_view(self.triage_view), name="claims_claim_triage"),
             path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view), name="claims_claim_workflow"),
             path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view), name="claims_claim_same_as"),
+            # Corrections that reach everyone, one ruling reused (claims/admin/rulings.py).
+            *[path(f"<int:object_id>/{route}/", self.admin_site.admin_view(partial(view, self)), name=f"claims_claim_{name}")
+              for route, view, name in (("correct", rulings_admin.correct_view, "correct"),
+                                        ("apply-ruling", rulings_admin.apply_ruling_view, "apply_ruling"),
+                                        ("unlink-ruling", rulings_admin.unlink_ruling_view, "unlink_ruling"),
+                                        ("trim", rulings_admin.trim_view, "trim"))],
             # The list's downloads, with its current filters (docs/integrations.md, "Exports").
             path("export.csv", self.admin_site.admin_view(self.export_view), {"fmt": "csv"}, name="claims_claim_export_csv"),
             path("export.jsonl", self.admin_site.admin_view(self.export_view), {"fmt": "jsonl"},
@@ -409,7 +432,9 @@ class ClaimAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             messages.error(request, "You do not have permission to view claims.")
             return HttpResponseRedirect(reverse("admin:index"))
-        query = urlencode({"status__exact": S.NEW, "o": self.column_order(request, "score", descending=True)})
+        # `?by=seen`: the most repeated first ("repeated 14 times this week by 5 speakers").
+        column = "seen" if request.GET.get("by") == "seen" else "score"
+        query = urlencode({"status__exact": S.NEW, "o": self.column_order(request, column, descending=True)})
         return HttpResponseRedirect(f"{reverse('admin:claims_claim_changelist')}?{query}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -478,6 +503,9 @@ class ClaimAdmin(admin.ModelAdmin):
         request.session[draft_key] = {
             k: data.get(k, "") for k in ("note", "conclusion", "rating", "assignee") if k in data
         }
+        if data.get("to") == S.CORRECTED:
+            # A correction reaches everyone told before: its reach is shown first, then confirmed.
+            return rulings_admin.correction_reach_view(self, request, claim)
         try:
             if data.get("to"):
                 claim = workflow.transition(
@@ -514,7 +542,7 @@ class ClaimAdmin(admin.ModelAdmin):
             messages.error(request, "The earlier claim does not exist.")
             return self._back(claim.pk)
         try:
-            claim = workflow.confirm_same_claim(claim=claim, earlier=earlier, user=request.user)
+            claim = rulings.link_to_ruling(claim=claim, earlier=earlier, user=request.user)
             messages.success(request, f"Linked as the same claim as #{claim.same_as_id}.")
         except DomainError as exc:
             messages.error(request, exc.message)

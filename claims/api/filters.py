@@ -226,5 +226,6 @@ class ArticleFilter(ReusableFilterSet):
 
 
 class ClaimOrdering(OrderingFilter):
-    ordering_fields = ["created_at", "checkworthiness"]
-    ordering_description = "`created_at` or `checkworthiness`, `-` for descending (default `-created_at`)."
+    ordering_fields = ["created_at", "checkworthiness", "appearances"]
+    ordering_description = ("`created_at`, `checkworthiness` or `appearances` (how many times the claim has been seen, "
+                             "across outlets and speakers), `-` for descending (default `-created_at`).")

@@ -82,6 +82,10 @@ class KeysetPagination(BasePagination):
         walk_descending = descending != reverse
         sign = "-" if walk_descending else ""
         qs = queryset.order_by(f"{sign}{self.field_name}", f"{sign}pk")
+        fields = getattr(queryset, "_fields", None)
+        if fields and self.field_name not in fields:
+            # Rows read with .values(): the cursor needs the ordering field even when the rows don't show it.
+            qs = qs.values(*fields, self.field_name)
         if position is not None:
             value, pk, _ = position
             op = "lt" if walk_descending else "gt"

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from claims.api import views, webhooks
+from claims.api import rulings, views, webhooks
 from claims.api.exceptions import not_found_view
 
 app_name = "api"
@@ -12,6 +12,8 @@ app_name = "api"
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
+# corrections and reused rulings: /claims/{id}/correction-reach/, appearances/, apply-ruling/, trim/ ...
+router.register("claims", rulings.ClaimRulingViewSet, basename="claim-ruling")
 router.register("claimreviews", views.ClaimReviewViewSet, basename="claimreview")
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("outlets", views.OutletViewSet, basename="outlet")

@@ -3,7 +3,9 @@ from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
 from .claims import Claim, Speaker, SpeakerAlias
+from .corrections import Correction, CorrectionNotice
 from .private_feeds import FeedToken, SavedFilter
+from .rulings import RulingSettings
 from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .workflow import ClaimContribution, ClaimTransition, Evidence, Note, Rating, RatingScale
 
@@ -14,6 +16,8 @@ __all__ = [
     "Claim",
     "ClaimContribution",
     "ClaimTransition",
+    "Correction",
+    "CorrectionNotice",
     "Evidence",
     "Feed",
     "FeedToken",
@@ -22,6 +26,7 @@ __all__ = [
     "Outlet",
     "Rating",
     "RatingScale",
+    "RulingSettings",
     "SavedFilter",
     "Speaker",
     "SpeakerAlias",

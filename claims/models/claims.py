@@ -76,6 +76,11 @@ class Claim(models.Model):
         BELIEVES = "believes", "believes"
         ASKS = "asks", "asks"
 
+    class LinkMethod(models.TextChoices):
+        FINGERPRINT = "fingerprint", "Same words (fingerprint)"
+        SIMILARITY = "similarity", "Similar wording"
+        EDITOR = "editor", "Linked by an editor"
+
     article = models.ForeignKey("claims.Article", on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content = models.TextField()
@@ -117,11 +122,28 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     corrected_at = models.DateTimeField(null=True, blank=True)
     same_as = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats")
+    # How the claim came to be another appearance of `same_as`'s ruling (docs/monitoring.md, "One
+    # ruling, reused"): matched on detection by fingerprint or by similarity (with its score), or
+    # linked by an editor. Written only by claims.services.rulings and workflow.confirm_same_claim.
+    same_as_method = models.CharField(max_length=12, choices=LinkMethod.choices, blank=True, default="")
+    same_as_score = models.FloatField(null=True, blank=True)
+    # The checkable part of the claim, trimmed by an editor: offsets into article.text like the
+    # claim's own, inside its span (a check constraint and claims.services.rulings.trim_claim).
+    check_start = models.PositiveIntegerField(null=True, blank=True)
+    check_end = models.PositiveIntegerField(null=True, blank=True)
+    # How often the claim has been seen: the claims sharing its ruling (itself, the claim it is
+    # another appearance of, and that claim's other appearances), and their distinct speakers and
+    # outlets. The same numbers on every member, kept by claims.services.rulings whenever a link
+    # changes, so triage and the API sort on a column (and page on it with a keyset).
+    appearances = models.PositiveIntegerField(default=1, db_index=True)
+    appearance_speakers = models.PositiveIntegerField(default=0)
+    appearance_outlets = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["spans", "sentence", "checkworthiness_reasons"])
+    history = HistoricalRecords(excluded_fields=["spans", "sentence", "checkworthiness_reasons", "appearances",
+                                                 "appearance_speakers", "appearance_outlets"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,6 +174,17 @@ class Claim(models.Model):
                     status__in=["new", "triaged", "dismissed", "researching", "in_review", "published", "corrected"]
                 ),
                 name="claim_status_valid",
+            ),
+            # A trimmed claim checks words inside its own span, never outside it.
+            models.CheckConstraint(
+                condition=(Q(check_start__isnull=True) & Q(check_end__isnull=True))
+                | (Q(check_start__gte=F("content_start")) & Q(check_end__lte=F("content_end"))
+                   & Q(check_end__gt=F("check_start"))),
+                name="claim_check_span_inside",
+            ),
+            models.CheckConstraint(
+                condition=Q(same_as_method__in=["", "fingerprint", "similarity", "editor"]),
+                name="claim_same_as_method_valid",
             ),
             # A published or corrected claim always carries its rating.
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Speaker
 from claims.selectors import access
+from claims.selectors.rulings import Appearance, appearances, checked_text
 
 # Escaped so a quote containing "</script>" cannot end the JSON-LD block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -41,6 +42,32 @@ def _author(claim: Claim) -> dict[str, Any]:
     return author
 
 
+def _own_appearance(claim: Claim) -> Appearance:
+    article = claim.article
+    when = article.published_at or claim.created_at
+    return Appearance(
+        claim_id=claim.pk, content=claim.content,
+        speaker=(claim.speaker.name if claim.speaker else claim.speaker_mention) or "Unattributed",
+        outlet=article.outlet.name if article.outlet_id else "", day=timezone.localtime(when).date() if when else None,
+        url=article.canonical_url or article.url or "", headline=article.title or "", method="", score=None,
+        status=claim.status,
+    )
+
+
+def _creative_work(appearance: Appearance) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork"}
+    if appearance.url:
+        work["url"] = appearance.url
+    if appearance.headline:
+        work["headline"] = appearance.headline
+    if appearance.day:
+        work["datePublished"] = appearance.day.isoformat()
+    if appearance.outlet:
+        work["publisher"] = {"@type": "Organization", "name": appearance.outlet}
+    work["author"] = {"@type": "Person", "name": appearance.speaker}
+    return work
+
+
 def build_claimreview(claim: Claim) -> dict:
     """The ClaimReview dict for a published or corrected claim; raises ValueError otherwise."""
     if not access.is_public(claim) or claim.rating is None:
@@ -53,21 +80,21 @@ def build_claimreview(claim: Claim) -> dict:
     # we detected it is not when it was said.
     if article.published_at is not None:
         item["datePublished"] = timezone.localtime(article.published_at).date().isoformat()
-    source_url = article.canonical_url or article.url
-    if source_url:
-        appearance: dict[str, Any] = {"@type": "CreativeWork", "url": source_url}
-        if article.title:
-            appearance["headline"] = article.title
-        if article.outlet_id:
-            appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
-        item["appearance"] = appearance
+    # Every appearance of the ruling (this claim, the one it repeats and that one's other
+    # appearances: outlet, date, speaker), earliest first; read only when there is more than one.
+    shown = appearances(claim=claim) if claim.appearances > 1 or claim.same_as_id else [_own_appearance(claim)]
+    works = [_creative_work(a) for a in shown]
+    if works:
+        item["appearance"] = works
+        item["firstAppearance"] = works[0]
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": fact_check_url(claim),
         "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
         "author": organization(),
-        "claimReviewed": claim.content,
+        # The words checked: the part an editor trimmed the claim to, else the whole claim.
+        "claimReviewed": checked_text(claim),
         "itemReviewed": item,
         "reviewRating": {
             "@type": "Rating",

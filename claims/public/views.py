@@ -14,6 +14,7 @@ from claims.public.filters import PERIODS, archive_filter
 from claims.public.forms import ReportProblemForm
 from claims.selectors.claims import get_published_fact_check, published_fact_checks, user_queue
 from claims.selectors.public import correction_log, correction_transitions, rating_scales
+from claims.selectors.rulings import appearances, checked_text
 from claims.services import reports, workflow
 from claims.services.errors import DomainError
 from factcheck.security import client_ip
@@ -104,10 +105,15 @@ def fact_check_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = get_published_fact_check(claim_id=claim_id)
     if claim is None:
         raise Http404("No published fact check with this number.")
+    checked = checked_text(claim)
     return render(
         request,
         "claims/fact_check_detail.html",
-        {"claim": claim, "evidence": list(claim.evidence.all()), "claimreview": claimreview_script(claim)},
+        {"claim": claim, "evidence": list(claim.evidence.all()), "claimreview": claimreview_script(claim),
+         # Every appearance of the ruling (outlet, date, speaker), when it has been seen more than once.
+         "appearances": appearances(claim=claim) if claim.appearances > 1 or claim.same_as_id else [],
+         "checked": checked if checked != claim.content else "",
+         "corrections": list(claim.corrections.select_related("old_rating", "new_rating").order_by("created_at"))},
     )
 
 

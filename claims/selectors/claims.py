@@ -60,10 +60,14 @@ def _earlier_than(claim: Claim) -> Q:
     return Q(created_at__lt=claim.created_at) | Q(created_at=claim.created_at, pk__lt=claim.pk)
 
 
-def similar_claims(*, claim: Claim, limit: int = 5, threshold: float | None = None) -> list[SimilarClaim]:
-    """Earlier claims whose wording is close to this one (other articles only), best first."""
+def similar_claims(*, claim: Claim, limit: int = 5, threshold: float | None = None,
+                   only_rated: bool = False) -> list[SimilarClaim]:
+    """Earlier claims whose wording is close to this one (other articles only), best first.
+    `only_rated`: published fact checks only (linking a new claim to a ruling, services.rulings)."""
     threshold = settings.FACTCHECK_SIMILARITY_THRESHOLD if threshold is None else threshold
     base = Claim.objects.filter(_earlier_than(claim)).exclude(article_id=claim.article_id)
+    if only_rated:
+        base = base.filter(status__in=PUBLIC_STATUSES)
     related = ("speaker", "rating", "article", "article__outlet")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
@@ -80,7 +84,7 @@ def similar_claims(*, claim: Claim, limit: int = 5, threshold: float | None = No
         )
         return [SimilarClaim(row, round(float(row.similarity), 3)) for row in rows]
 
-    recent = list(base.order_by("-created_at").values_list("pk", "content")[:FALLBACK_CANDIDATES])
+    recent = [] if only_rated else list(base.order_by("-created_at").values_list("pk", "content")[:FALLBACK_CANDIDATES])
     rated = list(
         base.filter(status__in=PUBLIC_STATUSES).order_by("-published_at").values_list("pk", "content")[:FALLBACK_CANDIDATES]
     )

@@ -339,7 +339,15 @@ def announce_claims(*, article_ids: list[int], claim_ids: list[int], claims: lis
     never un-stores claims; mark the articles only once that worked. `claims`, when the caller
     holds them already (with speaker and article loaded), saves reading them back."""
     from claims.services.alerts import queue_alerts_for_claims
+    from claims.services.rulings import link_new_claims
 
+    try:
+        # Before the alerts: a claim linked to a rated ruling is a "repeat of a rated claim" for
+        # them. Idempotent, like the matching, for the sweeper's second announcement.
+        if claim_ids and link_new_claims(claim_ids=claim_ids):
+            claims = None  # their links changed: the alerts read them back
+    except Exception:  # noqa: BLE001 - the claims are stored; a missed link is no reason to withhold alerts
+        logger.exception("could not link claims of articles %s to rulings", article_ids)
     try:
         if claim_ids:
             queue_alerts_for_claims(claim_ids=claim_ids, claims=claims)

@@ -289,13 +289,14 @@ def _lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update(of=("self",)).select_related(*related).get(pk=claim.pk)
 
 
-def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str) -> None:
+def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str) -> ClaimTransition:
     from claims.services.webhooks import queue_transition_events
 
     row = ClaimTransition.objects.create(claim=claim, from_status=from_status, to_status=claim.status, actor=user,
                                          note=note)
     # In the transition's transaction: the webhook events exist exactly when the move does.
     queue_transition_events(transition=row)
+    return row
 
 
 def _save(claim: Claim, *, user: AbstractBaseUser, reason: str, fields: list[str]) -> None:
@@ -369,6 +370,7 @@ def transition(
             claim.published_at = now
             fields += ["rating", "conclusion", "published_at"]
         elif to == S.CORRECTED:
+            before = (claim.rating, claim.conclusion)  # what readers and subscribers were told
             if move.rating is not None:
                 claim.rating = move.rating
             if conclusion is not None and conclusion.strip():
@@ -377,7 +379,12 @@ def transition(
             claim.corrected_at = now
             fields += ["rating", "conclusion", "correction_note", "corrected_at"]
         _save(claim, user=user, reason=f"{from_status} → {to}: {note}" if note else f"{from_status} → {to}", fields=fields)
-        _record(claim=claim, from_status=from_status, user=user, note=note)
+        row = _record(claim=claim, from_status=from_status, user=user, note=note)
+        if to == S.CORRECTED:
+            # In the same transaction: the correction e-mails exist exactly when the correction does.
+            from claims.services.corrections import record_correction
+
+            record_correction(transition=row, claim=claim, old_rating=before[0], old_conclusion=before[1], user=user)
         if worked:
             record_contribution(claim=claim, user=user, kinds=worked)
     return claim

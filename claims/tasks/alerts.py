@@ -46,5 +46,9 @@ def send_due_digests() -> int:
 
 @shared_task(name="claims.tasks.retry_pending_deliveries")
 def retry_pending_deliveries() -> int:
-    """Beat: re-queue deliveries whose backoff has passed, whose task was lost, or whose worker died."""
+    """Beat: re-queue deliveries whose backoff has passed, whose task was lost, or whose worker died;
+    correction e-mails (claims.services.corrections) are swept with them."""
+    from claims.services.corrections import retry_due_notices
+
+    retry_due_notices()
     return alerts.retry_due_deliveries()

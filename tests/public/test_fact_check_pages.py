@@ -65,7 +65,9 @@ def test_the_page_embeds_a_claimreview_matching_the_fact_check(client, fact_chec
     item = data["itemReviewed"]
     assert item["@type"] == "Claim" and item["datePublished"] == "2026-11-20"
     assert item["author"] == {"@type": "Person", "name": "Jane Doe", "jobTitle": "finance minister"}
-    assert item["appearance"]["url"] == "https://planet.example/minister"
+    # A list of every appearance of the ruling (here only this one), the first also as firstAppearance.
+    assert [a["url"] for a in item["appearance"]] == ["https://planet.example/minister"]
+    assert item["firstAppearance"] == item["appearance"][0]
     assert data["reviewRating"] == {"@type": "Rating", "ratingValue": 2, "bestRating": 6, "worstRating": 1,
                                     "alternateName": "False"}
     assert "dateModified" not in data
