@@ -8,6 +8,7 @@ Values are parsed strictly: a typo such as DEBUG=flase stops start-up instead of
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,9 +100,33 @@ def env_durations(name: str, default: str) -> list[int]:
         if unit not in _DURATION_UNITS or not number.isdigit() or int(number) == 0:
             raise ImproperlyConfigured(f"{name}: {item!r} is not a duration such as 30m, 6h or 3d.")
         seconds.append(int(number) * _DURATION_UNITS[unit])
-    if any(b <= a for a, b in zip(seconds, seconds[1:])):
+    if any(b <= a for a, b in itertools.pairwise(seconds)):
         raise ImproperlyConfigured(f"{name}={raw!r}: each duration must be longer than the one before.")
     return seconds
+
+
+def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words (case-insensitive); anything else stops start-up naming the choices."""
+    value = (os.environ.get(name) or "").strip() or default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+
+
+_RATE_PERIODS = ("s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as 60/minute (DRF's form), checked now: DRF reads it only at the first
+    request, where a typo would be a 500 instead of a refusal to start."""
+    value = (os.environ.get(name) or "").strip() or default
+    number, _, period = value.partition("/")
+    if not number.strip().isdigit() or period.strip().lower() not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate such as 60/minute (per second, minute, hour or day)."
+        )
+    return f"{int(number)}/{period.strip().lower()}"
 
 
 def env_site_url(name: str, *, default: str) -> str:
@@ -417,12 +442,13 @@ FACTCHECK_METRICS_ALLOWED_NETWORKS = env_networks(
     "FACTCHECK_METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128" if DEBUG else ""
 )
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", choices=LOG_LEVELS)},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
@@ -440,8 +466,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonThrottle", "claims.api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
-        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        "anon": env_rate("API_THROTTLE_ANON", "60/minute"),
+        "user": env_rate("API_THROTTLE_USER", "1200/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
