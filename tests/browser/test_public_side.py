@@ -56,7 +56,7 @@ def test_a_reader_reports_a_problem_and_an_editor_finds_it_and_follows_the_list_
     listed = page.inner_text("ol.fact-checks")
     assert fact_check.content in listed and old.content not in listed
     assert page.get_attribute("label[for=id_speaker]", "for") == "id_speaker"
-    page.screenshot(path=str(SHOTS / "40-public-archive-last-three-months.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "50-public-archive-last-three-months.png"), full_page=True)
 
     # Report a problem from the fact check.
     page.goto(f"{live_server.url}/fact-checks/{fact_check.pk}/")
@@ -71,7 +71,7 @@ def test_a_reader_reports_a_problem_and_an_editor_finds_it_and_follows_the_list_
     # Refused, and nothing typed is lost.
     assert page.input_value("#id_details") == "Too short" and page.input_value("#id_email") == "reader@example.net"
     page.fill("#id_details", "The statistics office table 4 says the fall was 12%, not 10%.")
-    page.screenshot(path=str(SHOTS / "41-report-a-problem.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "51-report-a-problem.png"), full_page=True)
     page.click("button[type=submit]")
     page.wait_for_selector("text=Your report has reached the editors")
     assert Note.objects.filter(claim=fact_check, source=Note.Source.READER).count() == 1
