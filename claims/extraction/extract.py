@@ -384,7 +384,7 @@ def _quotation_claims(parsed: Parsed, qs: _Quotes, paras: list[int], quote_cue: 
         if id(q) in consumed:
             continue
         got = quote_cue.get(id(q))
-        if not _quote_is_claimable(text, q) and not (got is None and _short_reply(parsed, q, qs)):
+        if not _quote_is_claimable(text, q) and got is None and not _short_reply(parsed, q, qs):
             continue
         if got is not None:
             claim = _Claim("direct", q.segments, got[0], got[0].subject, DIRECT_CONFIDENCE, [q])

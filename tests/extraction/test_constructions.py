@@ -186,3 +186,13 @@ def test_a_clause_the_parser_ends_inside_a_quotation_runs_on_to_its_closing_mark
     c = extract('Senator Ruth Okafor called the harbour plan a "good news story in an era when so often we '
                 'see towns going the other way."')[0]
     assert c.content == 'the harbour plan a "good news story in an era when so often we see towns going the other way."'
+
+
+def test_a_short_quotation_a_speaker_gives_as_a_name_for_something_is_their_claim():
+    c = extract('Obama and Clinton call them "lone wolves" and describe their actions as workplace violence.')[0]
+    assert (c.kind, c.content, c.speaker) == ("direct", "lone wolves", "Obama and Clinton")
+
+
+def test_a_short_quotation_nobody_speaks_stays_a_scare_quote():
+    assert extract('The so-called "experts" met the council on Tuesday.') == []
+    assert extract('The council met the "experts" on Tuesday.') == []
