@@ -303,7 +303,8 @@ def main() -> int:
         "",
         f"- API / bare: **{ratio:.2f}x** (median of the rounds: {per_round}; target >= {TARGET}x): "
         f"{'met' if ratio >= TARGET else 'NOT met'}.",
-        f"- For reference, the API with `view=full` / the bare view reading the same 42 columns: **{wide_ratio:.2f}x**.",
+        f"- For reference, the API with `view=full` / the bare view reading the same 42 columns: "
+        f"**{wide_ratio:.2f}x**.",
         f"- Deep page / first page: **{depth:.2f}x** — keyset pagination, no OFFSET and no COUNT"
         f"{'' if depth >= 0.85 else ' (slower than expected!)'}.",
     ]

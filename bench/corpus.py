@@ -319,8 +319,13 @@ def article(number: int, *, seed: int = 7, min_words: int = 100, max_words: int 
         words += len(para.split())
     speakers = tuple(s.full for s in writer.cast if s.introduced)
     return CorpusArticle(
-        number=number, title=title, text="\n\n".join(paragraphs) + "\n", topic=topic, curly=curly,
-        speakers=speakers, keywords=tuple(TOPICS[topic]["keyword"]),
+        number=number,
+        title=title,
+        text="\n\n".join(paragraphs) + "\n",
+        topic=topic,
+        curly=curly,
+        speakers=speakers,
+        keywords=tuple(TOPICS[topic]["keyword"]),
     )
 
 
@@ -346,8 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         for item in corpus:
             print(f"# {item.title}\n\n{item.text}")
     total = sum(item.words for item in corpus)
-    print(f"{len(corpus)} articles, {total:,} words (min {min(i.words for i in corpus)}, "
-          f"max {max(i.words for i in corpus)})", file=sys.stderr)
+    print(
+        f"{len(corpus)} articles, {total:,} words (min {min(i.words for i in corpus)}, "
+        f"max {max(i.words for i in corpus)})",
+        file=sys.stderr,
+    )
     return 0
 
 

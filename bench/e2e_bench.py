@@ -414,14 +414,20 @@ def main() -> int:
         # Phase 1, throughput: the 1,000 articles with nothing else running, so the figure is the
         # pipeline's own cost (a reader load here would take CPU from the two extraction processes
         # on a small machine and be counted against the pipeline).
-        sessions = {proc.pid: label for proc, label in zip(services.procs, ["gunicorn", "extraction worker", "mail worker"])}
+        sessions = {
+            proc.pid: label for proc, label in zip(services.procs, ["gunicorn", "extraction worker", "mail worker"])
+        }
         cpu0 = cpu_seconds_by_group(sessions)
         x0 = xacts(connection)
         started_wall = time.time()
         rss_100: list[float] = []
         polls, submit_errors = ingest(
-            port, token, corpus,
-            on_progress=lambda n: rss_100.append(pool_rss_mib(extraction)) if n >= min(100, ARTICLES) and not rss_100 else None,
+            port,
+            token,
+            corpus,
+            on_progress=lambda n: (
+                rss_100.append(pool_rss_mib(extraction)) if n >= min(100, ARTICLES) and not rss_100 else None
+            ),
         )
         rss_end = pool_rss_mib(extraction)
         cpu1 = cpu_seconds_by_group(sessions)

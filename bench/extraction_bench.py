@@ -186,26 +186,45 @@ def main():
     tq_marks = timed(lambda: find_quotes(marks), 1)
     t_marks_full = timed(lambda: extract('"' * (size // 20)), 1)
 
-    r = dict(model=model_name(), components=nlp.pipe_names, docs=len(corpus), words=w,
-             spacy_wps=round(wps_spacy), extract_wps=round(wps_ext), ratio=round(wps_ext / wps_spacy, 3),
-             wrapped_ratio=round(t_spacy_w / t_ext_w, 3),
-             speakers_generated=dict(claims=gen_claims, no_speaker=round(gen_none, 3), pronoun_unresolved=round(gen_pron, 3)),
-             speakers_dev=dict(claims=dev_claims, no_speaker=round(dev_none, 3), pronoun_unresolved=round(dev_pron, 3)),
-             one_process_s=round(t1, 2), two_process_s=round(t2, 2), speedup=round(t1 / t2, 2),
-             model_rss_mb=round((after - before) / 1024, 1),
-             megabyte_chars=size, ordinary_s=round(t_ord, 2), pathological_s=round(t_pat, 2),
-             pathological_ratio=round(t_pat / t_ord, 2),
-             quote_pairing_ordinary_s=round(tq_ord, 3), quote_pairing_all_marks_s=round(tq_marks, 3),
-             quote_marks_only_s=round(t_marks_full, 2), cpus=os.cpu_count())
+    r = dict(
+        model=model_name(),
+        components=nlp.pipe_names,
+        docs=len(corpus),
+        words=w,
+        spacy_wps=round(wps_spacy),
+        extract_wps=round(wps_ext),
+        ratio=round(wps_ext / wps_spacy, 3),
+        wrapped_ratio=round(t_spacy_w / t_ext_w, 3),
+        speakers_generated=dict(
+            claims=gen_claims, no_speaker=round(gen_none, 3), pronoun_unresolved=round(gen_pron, 3)
+        ),
+        speakers_dev=dict(claims=dev_claims, no_speaker=round(dev_none, 3), pronoun_unresolved=round(dev_pron, 3)),
+        one_process_s=round(t1, 2),
+        two_process_s=round(t2, 2),
+        speedup=round(t1 / t2, 2),
+        model_rss_mb=round((after - before) / 1024, 1),
+        megabyte_chars=size,
+        ordinary_s=round(t_ord, 2),
+        pathological_s=round(t_pat, 2),
+        pathological_ratio=round(t_pat / t_ord, 2),
+        quote_pairing_ordinary_s=round(tq_ord, 3),
+        quote_pairing_all_marks_s=round(tq_marks, 3),
+        quote_marks_only_s=round(t_marks_full, 2),
+        cpus=os.cpu_count(),
+    )
     print("## Extraction benchmark\n")
-    print(f"Model `{r['model']}` with components {', '.join(r['components'])}; "
-          f"{r['docs']} generated documents, {r['words']} words; {r['cpus']} CPUs.\n")
+    print(
+        f"Model `{r['model']}` with components {', '.join(r['components'])}; "
+        f"{r['docs']} generated documents, {r['words']} words; {r['cpus']} CPUs.\n"
+    )
     print("| measure | value | target |\n| --- | --- | --- |")
     print(f"| spaCy nlp.pipe | {r['spacy_wps']} words/s | |")
     print(f"| extract_many | {r['extract_wps']} words/s | |")
     print(f"| extract_many / nlp.pipe | {r['ratio']} | >= 0.9 |")
-    print(f"| extract_many / nlp.pipe, texts hard-wrapped at 70 columns (normalisation included) | "
-          f"{r['wrapped_ratio']} | >= 0.9 |")
+    print(
+        f"| extract_many / nlp.pipe, texts hard-wrapped at 70 columns (normalisation included) | "
+        f"{r['wrapped_ratio']} | >= 0.9 |"
+    )
     for label, key in (("generated texts", "speakers_generated"), ("development set", "speakers_dev")):
         sp = r[key]
         if sp["claims"]:
@@ -214,10 +233,14 @@ def main():
     print(f"| 1 process / 2 processes | {r['one_process_s']} s / {r['two_process_s']} s = {r['speedup']}x | >= 1.8x |")
     print(f"| model resident memory (RSS delta) | {r['model_rss_mb']} MB | |")
     print(f"| ordinary {size} chars | {r['ordinary_s']} s | |")
-    print(f"| pathological {size} chars (one paragraph, unclosed quotes) | {r['pathological_s']} s "
-          f"(ratio {r['pathological_ratio']}) | about 1 |")
-    print(f"| quote pairing: ordinary / {size} quote marks | {r['quote_pairing_ordinary_s']} s / "
-          f"{r['quote_pairing_all_marks_s']} s | linear |")
+    print(
+        f"| pathological {size} chars (one paragraph, unclosed quotes) | {r['pathological_s']} s "
+        f"(ratio {r['pathological_ratio']}) | about 1 |"
+    )
+    print(
+        f"| quote pairing: ordinary / {size} quote marks | {r['quote_pairing_ordinary_s']} s / "
+        f"{r['quote_pairing_all_marks_s']} s | linear |"
+    )
     print(f"| extract() on {size // 20} quote marks | {r['quote_marks_only_s']} s | no crash |")
     print()
     print(json.dumps(r))

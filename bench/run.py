@@ -37,6 +37,7 @@ def machine() -> str:
 
 def _merge(old: str, new: list[str]) -> list[str]:
     """The old file with the sections that were re-run replaced, and a note of when."""
+
     def split(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         head, parts, cur = [], {}, None
         for line in lines:
@@ -48,13 +49,18 @@ def _merge(old: str, new: list[str]) -> list[str]:
             else:
                 parts[cur].append(line)
         return head, parts
+
     old_head, old_parts = split(old.splitlines())
     new_head, new_parts = split("\n".join(new).splitlines())
     stamp = next((l for l in new_head if l.startswith("Run with")), "")
     merged = list(old_head)
     for title, body in old_parts.items():
         if title in new_parts:
-            merged += [title, "", f"(Re-run alone: {stamp[len('Run with `make bench` on '):].rstrip('.')}.)"] + new_parts[title][1:]
+            merged += [
+                title,
+                "",
+                f"(Re-run alone: {stamp[len('Run with `make bench` on ') :].rstrip('.')}.)",
+            ] + new_parts[title][1:]
         else:
             merged += body
     merged += [line for title, body in new_parts.items() if title not in old_parts for line in body]

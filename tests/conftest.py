@@ -103,7 +103,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.fail("browser test but Chromium is not installed (FACTCHECK_REQUIRE_SERVICES=1)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     if item.get_closest_marker("faults") and not (REQUIRE_SERVICES or os.environ.get("FACTCHECK_FAULT_TESTS") == "1"):
-        pytest.skip("restarts this machine's PostgreSQL and Redis: runs in CI (.ci/run) or with FACTCHECK_FAULT_TESTS=1")
+        pytest.skip(
+            "restarts this machine's PostgreSQL and Redis: runs in CI (.ci/run) or with FACTCHECK_FAULT_TESTS=1"
+        )
     if item.get_closest_marker("services"):
         reason = _missing_services()
         if reason:
@@ -113,7 +115,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _in_group(username: str, group: str, **extra) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username, email=f"{username}@example.org", **extra)
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, email=f"{username}@example.org", **extra
+    )
     user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -171,11 +175,30 @@ def start_worker(broker: str) -> Iterator[WorkerFactory]:
         }
         env.update(getattr(start, "extra_env", {}))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queues, "-c", str(concurrency),
-             "-n", f"{name}{len(started)}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-l", "info"],
-            cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=open(ROOT / "var" / f"worker-{name}{len(started)}.log", "w"),
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "-n",
+                f"{name}{len(started)}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(ROOT / "var" / f"worker-{name}{len(started)}.log", "w"),
         )
         started.append(proc)
         return proc

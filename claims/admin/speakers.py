@@ -128,14 +128,20 @@ class SpeakerAdmin(admin.ModelAdmin):
         return self._merge_page(request, speakers)
 
     def _merge_page(self, request, speakers: list[Speaker]):
-        counts = dict(Speaker.objects.filter(pk__in=[s.pk for s in speakers]).values_list("pk").annotate(n=Count("claims")))
-        return TemplateResponse(request, "admin/claims/speaker/merge.html", {
-            **self.admin_site.each_context(request),
-            "title": "Merge speakers",
-            "speakers": [(s, counts.get(s.pk, 0)) for s in speakers],
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        counts = dict(
+            Speaker.objects.filter(pk__in=[s.pk for s in speakers]).values_list("pk").annotate(n=Count("claims"))
+        )
+        return TemplateResponse(
+            request,
+            "admin/claims/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge speakers",
+                "speakers": [(s, counts.get(s.pk, 0)) for s in speakers],
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description="claims by rating")
     def claims_by_rating(self, obj: Speaker) -> str:
@@ -146,7 +152,9 @@ class SpeakerAdmin(admin.ModelAdmin):
             return "No claims yet."
         url = reverse("admin:claims_claim_changelist") + f"?speaker__id__exact={obj.pk}"
         items = format_html_join(
-            "", "<li>{} {}</li>", ((rating_badge(row.label, row.colour), row.count) for row in rows),
+            "",
+            "<li>{} {}</li>",
+            ((rating_badge(row.label, row.colour), row.count) for row in rows),
         )
         return format_html('<ul class="fc-rating-counts">{}</ul><a href="{}">See all claims</a>', items, url)
 
@@ -183,8 +191,9 @@ class SpeakerAdmin(admin.ModelAdmin):
                 except DomainError as exc:
                     self.message_user(request, f"{source}: {exc.message}", messages.ERROR)
             if merged:
-                self.message_user(request, f"Merged {merged} speaker{'s' if merged != 1 else ''} into {target}.",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, f"Merged {merged} speaker{'s' if merged != 1 else ''} into {target}.", messages.SUCCESS
+                )
             return None
         return self._merge_page(request, speakers)
 

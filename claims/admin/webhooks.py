@@ -46,7 +46,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = ("name", "url", "events", "active", "disabled_reason", "owner")
     list_filter = ("active",)
-    readonly_fields = ("secret_shown", "previous_secret_until", "failing_since", "disabled_reason", "owner", "created_at")
+    readonly_fields = (
+        "secret_shown",
+        "previous_secret_until",
+        "failing_since",
+        "disabled_reason",
+        "owner",
+        "created_at",
+    )
     actions = ("rotate_secret",)
 
     # Registering needs the right to see unpublished claims too: the events carry them.
@@ -101,12 +108,31 @@ class WebhookAttemptInline(admin.TabularInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ("event_type", "event_id", "endpoint", "status", "attempts", "created_at", "delivered_at", "last_error")
+    list_display = (
+        "event_type",
+        "event_id",
+        "endpoint",
+        "status",
+        "attempts",
+        "created_at",
+        "delivered_at",
+        "last_error",
+    )
     list_filter = ("status", "event_type", "endpoint", "created_at")
     list_select_related = ("endpoint",)
     date_hierarchy = "created_at"
-    readonly_fields = ("endpoint", "event_id", "event_type", "payload", "status", "attempts", "next_attempt_at",
-                       "delivered_at", "last_error", "created_at")
+    readonly_fields = (
+        "endpoint",
+        "event_id",
+        "event_type",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+        "created_at",
+    )
     fields = readonly_fields
     inlines = (WebhookAttemptInline,)
     actions = ("replay",)
@@ -122,6 +148,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         skipped = queryset.count() - queued
-        self.message_user(request, f"{queued} delivery(ies) queued again."
-                          + (f" {skipped} skipped: their endpoint is disabled or they are being sent." if skipped else ""),
-                          messages.SUCCESS if queued else messages.WARNING)
+        self.message_user(
+            request,
+            f"{queued} delivery(ies) queued again."
+            + (f" {skipped} skipped: their endpoint is disabled or they are being sent." if skipped else ""),
+            messages.SUCCESS if queued else messages.WARNING,
+        )

@@ -12,15 +12,21 @@ _SALT = "claims.alerts.{action}"
 ACTIONS = ("unsubscribe", "manage")
 
 
+def _known(action: str) -> None:
+    # A programming error, not bad input: every caller passes one of ACTIONS.
+    if action not in ACTIONS:
+        raise ValueError(f"unknown alert link action {action!r}")
+
+
 def make_token(*, subscription_id: int, action: str) -> str:
-    assert action in ACTIONS
+    _known(action)
     # A plain Signer (no timestamp): the same subscription always gets the same link.
     return signing.Signer(salt=_SALT.format(action=action)).sign_object({"s": subscription_id}, compress=True)
 
 
 def read_token(token: str, *, action: str) -> int | None:
     """The subscription id a token was made for, or None for a bad or tampered token."""
-    assert action in ACTIONS
+    _known(action)
     try:
         payload = signing.Signer(salt=_SALT.format(action=action)).unsign_object(token)
     except signing.BadSignature:

@@ -171,15 +171,21 @@ class FilterBackend(DjangoFilterBackend):
 
 class ClaimFilter(ReusableFilterSet):
     # distinct=False: django-filter's default SELECT DISTINCT sorts every matching row before LIMIT.
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, help_text="Repeat for several.", distinct=False)
-    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices, help_text="Repeat for several.", distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Claim.Status.choices, help_text="Repeat for several.", distinct=False
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Claim.Kind.choices, help_text="Repeat for several.", distinct=False
+    )
     stance = django_filters.MultipleChoiceFilter(
-        choices=Claim.Stance.choices, distinct=False,
+        choices=Claim.Stance.choices,
+        distinct=False,
         help_text="What the speaker did with the claim (`denies`, `accuses`, ...). Repeat for several.",
     )
     # `true` or `false`, anything else a 400 (a boolean filter would silently ignore "yes please").
     is_question = django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
         help_text="`true`: questions and reported questions only; `false`: no questions.",
     )
     rating = django_filters.CharFilter(method="filter_rating", help_text="A rating's id or slug.")
@@ -227,5 +233,7 @@ class ArticleFilter(ReusableFilterSet):
 
 class ClaimOrdering(OrderingFilter):
     ordering_fields = ["created_at", "checkworthiness", "appearances"]
-    ordering_description = ("`created_at`, `checkworthiness` or `appearances` (how many times the claim has been seen, "
-                             "across outlets and speakers), `-` for descending (default `-created_at`).")
+    ordering_description = (
+        "`created_at`, `checkworthiness` or `appearances` (how many times the claim has been seen, "
+        "across outlets and speakers), `-` for descending (default `-created_at`)."
+    )

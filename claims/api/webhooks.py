@@ -49,7 +49,9 @@ class ReplayResultSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="A webhook endpoint", tags=["webhooks"]),
     create=extend_schema(summary="Register a webhook endpoint", tags=["webhooks"]),
     update=extend_schema(summary="Replace a webhook endpoint", tags=["webhooks"]),
-    partial_update=extend_schema(summary="Change a webhook endpoint (active: true turns it back on)", tags=["webhooks"]),
+    partial_update=extend_schema(
+        summary="Change a webhook endpoint (active: true turns it back on)", tags=["webhooks"]
+    ),
     destroy=extend_schema(summary="Delete a webhook endpoint", tags=["webhooks"]),
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
@@ -58,10 +60,14 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     pagination_class = type("WebhookPagination", (KeysetPagination,), {"default_ordering": "created_at"})
     action_perms = {
-        "list": VIEW, "retrieve": VIEW, "deliveries": VIEW,
+        "list": VIEW,
+        "retrieve": VIEW,
+        "deliveries": VIEW,
         "create": ("claims.add_webhookendpoint",),
-        "update": ("claims.change_webhookendpoint",), "partial_update": ("claims.change_webhookendpoint",),
-        "rotate_secret": ("claims.change_webhookendpoint",), "replay": ("claims.change_webhookdelivery",),
+        "update": ("claims.change_webhookendpoint",),
+        "partial_update": ("claims.change_webhookendpoint",),
+        "rotate_secret": ("claims.change_webhookendpoint",),
+        "replay": ("claims.change_webhookdelivery",),
         "destroy": ("claims.delete_webhookendpoint",),
     }
 
@@ -72,18 +78,26 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         serializer.instance = services.create_endpoint(owner=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: WebhookEndpointSerializer) -> None:
-        serializer.instance = services.update_endpoint(endpoint=serializer.instance, user=self.request.user,
-                                                       **serializer.validated_data)
+        serializer.instance = services.update_endpoint(
+            endpoint=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
-    @extend_schema(summary="A new signing secret; the old one signs too for 24 hours", tags=["webhooks"],
-                   request=None, responses={200: WebhookEndpointSerializer})
+    @extend_schema(
+        summary="A new signing secret; the old one signs too for 24 hours",
+        tags=["webhooks"],
+        request=None,
+        responses={200: WebhookEndpointSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="rotate-secret", pagination_class=None)
     def rotate_secret(self, request: Request, pk: str) -> Response:
         endpoint = services.rotate_secret(endpoint=self.get_object(), user=request.user)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
-    @extend_schema(summary="The endpoint's deliveries, newest first", tags=["webhooks"],
-                   responses={200: WebhookDeliverySerializer(many=True)})
+    @extend_schema(
+        summary="The endpoint's deliveries, newest first",
+        tags=["webhooks"],
+        responses={200: WebhookDeliverySerializer(many=True)},
+    )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str) -> Response:
         endpoint = self.get_object()
@@ -91,12 +105,17 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(WebhookDelivery.objects.filter(endpoint=endpoint))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
-    @extend_schema(summary="Replay every failed delivery since a moment", tags=["webhooks"],
-                   request=ReplaySerializer, responses={202: ReplayResultSerializer})
+    @extend_schema(
+        summary="Replay every failed delivery since a moment",
+        tags=["webhooks"],
+        request=ReplaySerializer,
+        responses={202: ReplayResultSerializer},
+    )
     @action(detail=True, methods=["post"], pagination_class=None)
     def replay(self, request: Request, pk: str) -> Response:
         serializer = ReplaySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        queued = services.replay_failed_since(endpoint=self.get_object(), since=serializer.validated_data["since"],
-                                              user=request.user)
+        queued = services.replay_failed_since(
+            endpoint=self.get_object(), since=serializer.validated_data["since"], user=request.user
+        )
         return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)

@@ -276,7 +276,9 @@ def _read(*, url: str, final_url: str, response: urllib3.BaseHTTPResponse, accep
     headers = {name.lower(): value for name, value in response.headers.items()}
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if status == 304:
-        return FetchedResponse(url=url, final_url=final_url, status=status, content_type=content_type, body=b"", headers=headers)
+        return FetchedResponse(
+            url=url, final_url=final_url, status=status, content_type=content_type, body=b"", headers=headers
+        )
     if status == 429 or status >= 500:
         raise TransientFetchError(f"{final_url} answered {_status_text(status)}; it may work later")
     if status >= 400:
@@ -291,7 +293,9 @@ def _read(*, url: str, final_url: str, response: urllib3.BaseHTTPResponse, accep
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(f"refused: the page is {int(declared):,} bytes, over the {limit:,}-byte limit")
     body = _read_capped(response, limit=limit, final_url=final_url)
-    return FetchedResponse(url=url, final_url=final_url, status=status, content_type=content_type, body=body, headers=headers)
+    return FetchedResponse(
+        url=url, final_url=final_url, status=status, content_type=content_type, body=body, headers=headers
+    )
 
 
 def _read_capped(response: urllib3.BaseHTTPResponse, *, limit: int, final_url: str) -> bytes:

@@ -23,6 +23,9 @@ class ApiToken(models.Model):
 class IdempotencyKey(models.Model):
     """An `Idempotency-Key` header seen on a create: a retried request returns the first article."""
 
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.key}"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=200)
     article = models.ForeignKey("claims.Article", on_delete=models.CASCADE)

@@ -102,10 +102,10 @@ def may_scrape(request: HttpRequest) -> bool:
     """A matching bearer token, or a client address in the allowed networks."""
     token = settings.FACTCHECK_METRICS_TOKEN
     header = request.headers.get("Authorization", "")
-    if token and header.startswith("Bearer "):
-        # Compared in constant time: the answer's timing says nothing about the token.
-        if hmac.compare_digest(header[len("Bearer "):].strip().encode(), token.encode()):
-            return True
+    # Compared in constant time: the answer's timing says nothing about the token.
+    if (token and header.startswith("Bearer ")
+            and hmac.compare_digest(header[len("Bearer "):].strip().encode(), token.encode())):
+        return True
     try:
         address = ipaddress.ip_address(client_ip(request))
     except ValueError:

@@ -8,7 +8,10 @@ from claims.models import Claim, ClaimContribution
 
 
 def has_contributed(*, claim: Claim, user: AbstractBaseUser) -> bool:
-    return bool(getattr(user, "pk", None)) and ClaimContribution.objects.filter(claim_id=claim.pk, user_id=user.pk).exists()
+    return (
+        bool(getattr(user, "pk", None))
+        and ClaimContribution.objects.filter(claim_id=claim.pk, user_id=user.pk).exists()
+    )
 
 
 def contributions(*, claim: Claim) -> list[ClaimContribution]:

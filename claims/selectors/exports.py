@@ -44,38 +44,83 @@ def _public_url(row: dict[str, Any]) -> str | None:
 COLUMNS: tuple[Column, ...] = (
     Column("id", "The claim's id (as in the API and the admin).", lambda r: r["id"]),
     Column("status", "new, triaged, researching, in_review, published, corrected or dismissed.", lambda r: r["status"]),
-    Column("kind", "direct (a quotation), partial (a quoted phrase) or indirect (reported speech).", lambda r: r["kind"]),
-    Column("stance", "What the speaker did with the claim: asserts, denies, accuses, questions...", lambda r: r["stance"]),
+    Column(
+        "kind", "direct (a quotation), partial (a quoted phrase) or indirect (reported speech).", lambda r: r["kind"]
+    ),
+    Column(
+        "stance", "What the speaker did with the claim: asserts, denies, accuses, questions...", lambda r: r["stance"]
+    ),
     Column("is_question", "true when the claim is a question or a reported question.", lambda r: r["is_question"]),
-    Column("speaker", "The resolved speaker's name, else the name as written in the article.",
-           lambda r: r["speaker__name"] or r["speaker_mention"]),
-    Column("speaker_id", "The resolved speaker's id; empty when the speaker was not resolved.", lambda r: r["speaker_id"]),
-    Column("speaker_title", "The speaker's title or affiliation as the article gave it.",
-           lambda r: r["speaker_title"] or r["speaker__title"] or ""),
+    Column(
+        "speaker",
+        "The resolved speaker's name, else the name as written in the article.",
+        lambda r: r["speaker__name"] or r["speaker_mention"],
+    ),
+    Column(
+        "speaker_id", "The resolved speaker's id; empty when the speaker was not resolved.", lambda r: r["speaker_id"]
+    ),
+    Column(
+        "speaker_title",
+        "The speaker's title or affiliation as the article gave it.",
+        lambda r: r["speaker_title"] or r["speaker__title"] or "",
+    ),
     Column("cue", "The reporting verb or phrase (said, denied, according to...).", lambda r: r["cue"]),
     Column("content", "The claim's words as the article has them.", lambda r: r["content"]),
-    Column("checkworthiness", "Check-worthiness between 0 and 1, two decimals.", lambda r: round(r["checkworthiness"], 2)),
+    Column(
+        "checkworthiness", "Check-worthiness between 0 and 1, two decimals.", lambda r: round(r["checkworthiness"], 2)
+    ),
     Column("rating", "The published rating's label; empty until published.", lambda r: r["rating__label"] or ""),
-    Column("rating_slug", "The published rating's slug (as the API's rating filter takes it).",
-           lambda r: r["rating__slug"] or ""),
+    Column(
+        "rating_slug",
+        "The published rating's slug (as the API's rating filter takes it).",
+        lambda r: r["rating__slug"] or "",
+    ),
     Column("article_id", "The quoting article's id.", lambda r: r["article_id"]),
     Column("article_title", "The quoting article's headline.", lambda r: r["article__title"]),
-    Column("article_url", "The quoting article's address (canonical when known); empty for pasted text.",
-           lambda r: r["article__canonical_url"] or r["article__url"] or ""),
+    Column(
+        "article_url",
+        "The quoting article's address (canonical when known); empty for pasted text.",
+        lambda r: r["article__canonical_url"] or r["article__url"] or "",
+    ),
     Column("outlet", "The article's outlet.", lambda r: r["article__outlet__name"] or ""),
-    Column("said_at", "When the quoting article was published (ISO 8601, UTC); empty when unknown.",
-           lambda r: _iso(r["article__published_at"])),
+    Column(
+        "said_at",
+        "When the quoting article was published (ISO 8601, UTC); empty when unknown.",
+        lambda r: _iso(r["article__published_at"]),
+    ),
     Column("detected_at", "When the tracker detected the claim (ISO 8601, UTC).", lambda r: _iso(r["created_at"])),
     Column("published_at", "When the fact check was published; empty until then.", lambda r: _iso(r["published_at"])),
-    Column("corrected_at", "When the fact check was last corrected; empty when never.", lambda r: _iso(r["corrected_at"])),
+    Column(
+        "corrected_at", "When the fact check was last corrected; empty when never.", lambda r: _iso(r["corrected_at"])
+    ),
     Column("fact_check_url", "The public fact-check page; empty until published.", _public_url),
 )
 
 _FIELDS = (
-    "id", "status", "kind", "stance", "is_question", "speaker__name", "speaker_mention", "speaker_id",
-    "speaker_title", "speaker__title", "cue", "content", "checkworthiness", "rating__label", "rating__slug",
-    "article_id", "article__title", "article__canonical_url", "article__url", "article__outlet__name",
-    "article__published_at", "created_at", "published_at", "corrected_at",
+    "id",
+    "status",
+    "kind",
+    "stance",
+    "is_question",
+    "speaker__name",
+    "speaker_mention",
+    "speaker_id",
+    "speaker_title",
+    "speaker__title",
+    "cue",
+    "content",
+    "checkworthiness",
+    "rating__label",
+    "rating__slug",
+    "article_id",
+    "article__title",
+    "article__canonical_url",
+    "article__url",
+    "article__outlet__name",
+    "article__published_at",
+    "created_at",
+    "published_at",
+    "corrected_at",
 )
 
 

@@ -49,7 +49,10 @@ def extraction_seconds_histogram() -> Histogram:
     row = timed.aggregate(
         count=Count("id"),
         total=Sum("extraction_seconds"),
-        **{f"le_{i}": Count("id", filter=Q(extraction_seconds__lte=bound)) for i, bound in enumerate(EXTRACTION_BUCKETS)},
+        **{
+            f"le_{i}": Count("id", filter=Q(extraction_seconds__lte=bound))
+            for i, bound in enumerate(EXTRACTION_BUCKETS)
+        },
     )
     buckets = [(bound, row[f"le_{i}"]) for i, bound in enumerate(EXTRACTION_BUCKETS)]
     return Histogram(buckets=buckets, count=row["count"], total=float(row["total"] or 0.0))

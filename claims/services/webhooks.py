@@ -153,8 +153,10 @@ def rotate_secret(*, endpoint: WebhookEndpoint, user: AbstractBaseUser,
     check_may_register(user=user)
     if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > timezone.now():
         # a second rotation now would drop the secret receivers that have not switched still use
-        raise InvalidInput(f"A rotation is still in progress until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC; "
-                           "rotate again after that.")
+        raise InvalidInput(
+            f"A rotation is still in progress until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC; "
+            "rotate again after that."
+        )
     endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, timezone.now() + overlap
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
@@ -184,8 +186,12 @@ def queue_events(events: Iterable[Event]) -> int:
     endpoints = list(WebhookEndpoint.objects.filter(active=True).only("id", "event_types"))
     now = timezone.now().isoformat()
     rows = [
-        WebhookDelivery(endpoint_id=endpoint.pk, event_id=event.id, event_type=event.type,
-                        payload={"type": event.type, "timestamp": now, "data": event.data})
+        WebhookDelivery(
+            endpoint_id=endpoint.pk,
+            event_id=event.id,
+            event_type=event.type,
+            payload={"type": event.type, "timestamp": now, "data": event.data},
+        )
         for event in events
         for endpoint in endpoints
         if event.type in endpoint.event_types
@@ -194,9 +200,14 @@ def queue_events(events: Iterable[Event]) -> int:
         return 0
     # An event announced twice is one delivery per endpoint (webhook_event_once_per_endpoint).
     WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(WebhookDelivery.objects.filter(
-        event_id__in={row.event_id for row in rows}, status=D.PENDING, attempts=0, next_attempt_at__isnull=True,
-    ).values_list("pk", flat=True))
+    ids = list(
+        WebhookDelivery.objects.filter(
+            event_id__in={row.event_id for row in rows},
+            status=D.PENDING,
+            attempts=0,
+            next_attempt_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
     transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
 
@@ -218,11 +229,15 @@ def queue_article_events(*, article_ids: Sequence[int], claim_ids: Sequence[int]
     counts: dict[int, int] = {}
     for article_id in Claim.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True):
         counts[article_id] = counts.get(article_id, 0) + 1
-    events = [Event(E.CLAIM_DETECTED, f"claim.detected:{row['id']}", {"claim": row})
-              for row in _claims_by_id(claim_ids).values()]
+    events = [
+        Event(E.CLAIM_DETECTED, f"claim.detected:{row['id']}", {"claim": row})
+        for row in _claims_by_id(claim_ids).values()
+    ]
     for article in Article.objects.filter(pk__in=article_ids, status=Article.Status.DONE).select_related("outlet"):
         data = _article(article) | {"claims": counts.get(article.pk, 0)}
-        events.append(Event(E.ARTICLE_PROCESSED, f"article.processed:{article.pk}:{article.attempts}", {"article": data}))
+        events.append(
+            Event(E.ARTICLE_PROCESSED, f"article.processed:{article.pk}:{article.attempts}", {"article": data})
+        )
     return queue_events(events)
 
 
@@ -238,8 +253,12 @@ def queue_article_failed(*, article_id: int) -> int:
 
 def _article(article: Article) -> dict[str, Any]:
     return {
-        "id": article.pk, "title": article.title, "url": article.canonical_url or article.url or "",
-        "outlet": article.outlet.name if article.outlet else "", "status": article.status, "error": article.error,
+        "id": article.pk,
+        "title": article.title,
+        "url": article.canonical_url or article.url or "",
+        "outlet": article.outlet.name if article.outlet else "",
+        "status": article.status,
+        "error": article.error,
         "processed_at": article.processed_at.isoformat() if article.processed_at else None,
     }
 
@@ -251,14 +270,23 @@ def queue_transition_events(*, transition: ClaimTransition) -> int:
     claim = _claims_by_id([transition.claim_id]).get(transition.claim_id)
     if claim is None:
         return 0
-    move = {"from_status": transition.from_status, "to_status": transition.to_status,
-            "at": transition.created_at.isoformat(), "note": transition.note}
+    move = {
+        "from_status": transition.from_status,
+        "to_status": transition.to_status,
+        "at": transition.created_at.isoformat(),
+        "note": transition.note,
+    }
     events = [Event(E.CLAIM_STATUS_CHANGED, f"claim.status_changed:{transition.pk}", {"claim": claim, **move})]
     if transition.to_status == Claim.Status.PUBLISHED:
         events.append(Event(E.CLAIM_PUBLISHED, f"claim.published:{transition.pk}", {"claim": claim}))
     elif transition.to_status == Claim.Status.CORRECTED:
-        events.append(Event(E.CLAIM_CORRECTED, f"claim.corrected:{transition.pk}",
-                            {"claim": claim, "correction_note": transition.note}))
+        events.append(
+            Event(
+                E.CLAIM_CORRECTED,
+                f"claim.corrected:{transition.pk}",
+                {"claim": claim, "correction_note": transition.note},
+            )
+        )
     return queue_events(events)
 
 
@@ -309,7 +337,9 @@ def queue_subscription_matches(*, deliveries: Sequence[Any]) -> int:
     routes = {
         pk: (endpoint_id, name)
         for pk, endpoint_id, name in Subscription.objects.filter(
-            pk__in={sub for sub, _, _ in pairs}, active=True, webhook_endpoint__active=True,
+            pk__in={sub for sub, _, _ in pairs},
+            active=True,
+            webhook_endpoint__active=True,
         ).values_list("pk", "webhook_endpoint_id", "name")
     }
     if not routes:
@@ -321,19 +351,32 @@ def queue_subscription_matches(*, deliveries: Sequence[Any]) -> int:
         if subscription_id not in routes or claim_id not in claims:
             continue
         endpoint_id, name = routes[subscription_id]
-        event = Event(WebhookEndpoint.SUBSCRIPTION_MATCHED, f"subscription.matched:{subscription_id}:{claim_id}",
-                      {"subscription": {"id": subscription_id, "name": name}, "claim": claims[claim_id],
-                       "reasons": reasons})
-        rows.append(WebhookDelivery(endpoint_id=endpoint_id, subscription_id=subscription_id, event_id=event.id,
-                                    event_type=event.type,
-                                    payload={"type": event.type, "timestamp": now, "data": event.data}))
+        event = Event(
+            WebhookEndpoint.SUBSCRIPTION_MATCHED,
+            f"subscription.matched:{subscription_id}:{claim_id}",
+            {"subscription": {"id": subscription_id, "name": name}, "claim": claims[claim_id], "reasons": reasons},
+        )
+        rows.append(
+            WebhookDelivery(
+                endpoint_id=endpoint_id,
+                subscription_id=subscription_id,
+                event_id=event.id,
+                event_type=event.type,
+                payload={"type": event.type, "timestamp": now, "data": event.data},
+            )
+        )
     if not rows:
         return 0
     # A match announced twice (the sweeper matching an article again) is one delivery.
     WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(WebhookDelivery.objects.filter(
-        event_id__in={row.event_id for row in rows}, status=D.PENDING, attempts=0, next_attempt_at__isnull=True,
-    ).values_list("pk", flat=True))
+    ids = list(
+        WebhookDelivery.objects.filter(
+            event_id__in={row.event_id for row in rows},
+            status=D.PENDING,
+            attempts=0,
+            next_attempt_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
     transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
 
@@ -403,7 +446,9 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
     """Post one delivery if it is due and nobody else is posting it; record the attempt."""
     now = timezone.now()
     claimed = WebhookDelivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), pk=delivery_id, status=D.PENDING,
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=delivery_id,
+        status=D.PENDING,
     ).update(status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return SendOutcome()
@@ -426,8 +471,13 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
     headers = signature_headers(endpoint=endpoint, event_id=delivery.event_id, body=body, at=now)
     try:
-        result = post(endpoint.url, body=body.encode("utf-8"), headers=headers,
-                      timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT, max_bytes=settings.FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES)
+        result = post(
+            endpoint.url,
+            body=body.encode("utf-8"),
+            headers=headers,
+            timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT,
+            max_bytes=settings.FACTCHECK_WEBHOOK_MAX_RESPONSE_BYTES,
+        )
     except FetchError as exc:
         # The guard refused the address (the name now resolves somewhere private): not retried.
         _log(delivery, error=str(exc))
@@ -444,28 +494,48 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
         WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(failing_since=None)
         return SendOutcome(delivered=True)
     if result.status == 410:
-        _finish(delivery, now, status=D.FAILED, last_error="410 Gone: the receiver asked to stop.", next_attempt_at=None)
+        _finish(
+            delivery, now, status=D.FAILED, last_error="410 Gone: the receiver asked to stop.", next_attempt_at=None
+        )
         disable_endpoint(endpoint=endpoint, reason="Disabled: the receiver answered 410 Gone.")
         return SendOutcome()
     return _retry_or_give_up(delivery, now, error=f"answered {result.status}")
 
 
-def _log(delivery: WebhookDelivery, *, status_code: int | None = None, latency_ms: int = 0, excerpt: str = "",
-         error: str = "") -> None:
-    WebhookAttempt.objects.create(delivery=delivery, status_code=status_code, latency_ms=latency_ms,
-                                  response_excerpt=excerpt[:EXCERPT_CHARS], error=error[:2000])
+def _log(
+    delivery: WebhookDelivery,
+    *,
+    status_code: int | None = None,
+    latency_ms: int = 0,
+    excerpt: str = "",
+    error: str = "",
+) -> None:
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        status_code=status_code,
+        latency_ms=latency_ms,
+        response_excerpt=excerpt[:EXCERPT_CHARS],
+        error=error[:2000],
+    )
 
 
 def _retry_or_give_up(delivery: WebhookDelivery, now: datetime, *, error: str) -> SendOutcome:
     if _count_failure(delivery.endpoint, now):
-        _finish(delivery, now, status=D.FAILED, next_attempt_at=None, last_error=f"{error}; the endpoint was turned off")
+        _finish(
+            delivery, now, status=D.FAILED, next_attempt_at=None, last_error=f"{error}; the endpoint was turned off"
+        )
         return SendOutcome()
     retry_at = now + backoff(delivery.attempts)  # read after the claim counted this attempt
     # a replayed delivery gets its whole retry window again, counted from the replay
     give_up_at = (delivery.replayed_at or delivery.created_at) + timedelta(hours=settings.FACTCHECK_WEBHOOK_RETRY_HOURS)
     if retry_at > give_up_at:
-        _finish(delivery, now, status=D.FAILED, next_attempt_at=None,
-                last_error=f"Gave up after {delivery.attempts} attempts: {error}")
+        _finish(
+            delivery,
+            now,
+            status=D.FAILED,
+            next_attempt_at=None,
+            last_error=f"Gave up after {delivery.attempts} attempts: {error}",
+        )
         return SendOutcome()
     _finish(delivery, now, status=D.PENDING, next_attempt_at=retry_at, last_error=error)
     return SendOutcome(retry_at=retry_at)
@@ -479,8 +549,12 @@ def _count_failure(endpoint: WebhookEndpoint, now: datetime) -> bool:
         endpoint.refresh_from_db(fields=["failing_since"])
         # A run is failures one after another: after a quiet spell longer than the longest backoff
         # (no attempt at all), this failure starts a new run rather than ending an old one.
-        last = (WebhookAttempt.objects.filter(delivery__endpoint=endpoint, at__lt=now)
-                .order_by("-at").values_list("at", flat=True).first())
+        last = (
+            WebhookAttempt.objects.filter(delivery__endpoint=endpoint, at__lt=now)
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
         if last is None or now - last > timedelta(seconds=RETRY_CAP_SECONDS) + QUIET_MARGIN:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=now)
             endpoint.failing_since = now
@@ -497,17 +571,21 @@ def disable_endpoint(*, endpoint: WebhookEndpoint, reason: str) -> bool:
     if not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(active=False, disabled_reason=reason):
         return False  # someone else disabled it first, and told the owner
     WebhookDelivery.objects.filter(endpoint=endpoint, status=D.PENDING).update(
-        status=D.FAILED, next_attempt_at=None, last_error=f"Not sent: {reason}")
+        status=D.FAILED, next_attempt_at=None, last_error=f"Not sent: {reason}"
+    )
     owner = endpoint.owner
     if owner.email:
-        body = (f"Your webhook endpoint \u201c{endpoint.name}\u201d ({endpoint.url}) was turned off.\n\n{reason}\n\n"
-                "Its undelivered events are kept: fix the receiver, turn the endpoint back on in the admin "
-                f"({settings.SITE_URL}/admin/claims/webhookendpoint/{endpoint.pk}/change/) and replay them.\n")
+        body = (
+            f"Your webhook endpoint \u201c{endpoint.name}\u201d ({endpoint.url}) was turned off.\n\n{reason}\n\n"
+            "Its undelivered events are kept: fix the receiver, turn the endpoint back on in the admin "
+            f"({settings.SITE_URL}/admin/claims/webhookendpoint/{endpoint.pk}/change/) and replay them.\n"
+        )
         try:
             send_mail(f"Webhook endpoint turned off: {endpoint.name}", body, None, [owner.email])
         except Exception:  # noqa: BLE001 - the endpoint is off either way; the admin shows why
-            logger.warning("could not tell %s that webhook endpoint %s was disabled", owner.email, endpoint.pk,
-                           exc_info=True)
+            logger.warning(
+                "could not tell %s that webhook endpoint %s was disabled", owner.email, endpoint.pk, exc_info=True
+            )
     return True
 
 
@@ -520,10 +598,14 @@ def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: AbstractBa
     check_may_register(user=user)
     ids = [d.pk for d in deliveries if d.status != D.SENDING]
     with transaction.atomic():
-        ids = list(WebhookDelivery.objects.filter(pk__in=ids, endpoint__active=True).exclude(status=D.SENDING)
-                   .values_list("pk", flat=True))
-        WebhookDelivery.objects.filter(pk__in=ids).update(status=D.PENDING, next_attempt_at=None, last_error="",
-                                                          attempts=0, replayed_at=timezone.now())
+        ids = list(
+            WebhookDelivery.objects.filter(pk__in=ids, endpoint__active=True)
+            .exclude(status=D.SENDING)
+            .values_list("pk", flat=True)
+        )
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=D.PENDING, next_attempt_at=None, last_error="", attempts=0, replayed_at=timezone.now()
+        )
         transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
 
@@ -539,10 +621,13 @@ def retry_due_deliveries() -> int:
     """Beat: queue deliveries whose backoff has passed, whose task was lost, or whose sender died."""
     now = timezone.now()
     WebhookDelivery.objects.filter(status=D.SENDING, claimed_at__lt=now - STALE_SENDING).update(
-        status=D.PENDING, next_attempt_at=now)
-    due = list(WebhookDelivery.objects.filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - LOST_TASK),
-        status=D.PENDING,
-    ).values_list("pk", flat=True)[:1000])
+        status=D.PENDING, next_attempt_at=now
+    )
+    due = list(
+        WebhookDelivery.objects.filter(
+            Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=now - LOST_TASK),
+            status=D.PENDING,
+        ).values_list("pk", flat=True)[:1000]
+    )
     _enqueue(due)
     return len(due)

@@ -84,7 +84,9 @@ def _resolve_assignee(move: Move) -> None:
     # Explicit assignee > the one already set > the person starting the research.
     assignee = move.assignee or move.claim.assignee or move.user
     if not _can(assignee, "research_claim"):
-        raise InvalidInput(f"{assignee} cannot research claims (not in the Researcher or Editor group).", field="assignee")
+        raise InvalidInput(
+            f"{assignee} cannot research claims (not in the Researcher or Editor group).", field="assignee"
+        )
     if assignee.pk != move.user.pk and assignee.pk != move.claim.assignee_id and not _can(move.user, "assign_claim"):
         raise NotAllowed("Only an editor can assign a claim to someone else.")
     move.assignee = assignee
@@ -191,8 +193,7 @@ def _publishes_the_reviewed_verdict(move: Move) -> None:
         )
     if move.conclusion is not None and not _same_words(move.conclusion, claim.conclusion):
         raise InvalidInput(
-            "Publishing uses the reviewed conclusion. To change it, send the claim back to research "
-            "with your reason.",
+            "Publishing uses the reviewed conclusion. To change it, send the claim back to research with your reason.",
             field="conclusion",
         )
     if move.conclusion is not None:
@@ -222,15 +223,26 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
         "Publish",
         "publish_claim",
         actor_guards=(_four_eyes,),
-        guards=(_publishes_the_reviewed_verdict, _needs_proposed_rating, _needs_conclusion, _needs_speaker,
-                _needs_evidence),
+        guards=(
+            _publishes_the_reviewed_verdict,
+            _needs_proposed_rating,
+            _needs_conclusion,
+            _needs_speaker,
+            _needs_evidence,
+        ),
     ),
     (S.PUBLISHED, S.CORRECTED): Rule(
-        "Correct", "correct_claim", guards=(_correction_rating, _needs_evidence), needs_note=True,
+        "Correct",
+        "correct_claim",
+        guards=(_correction_rating, _needs_evidence),
+        needs_note=True,
         note_hint="the correction note readers will see",
     ),
     (S.CORRECTED, S.CORRECTED): Rule(
-        "Correct again", "correct_claim", guards=(_correction_rating, _needs_evidence), needs_note=True,
+        "Correct again",
+        "correct_claim",
+        guards=(_correction_rating, _needs_evidence),
+        needs_note=True,
         note_hint="the correction note readers will see",
     ),
 }
@@ -292,8 +304,9 @@ def _lock(claim: Claim) -> Claim:
 def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str) -> ClaimTransition:
     from claims.services.webhooks import queue_transition_events
 
-    row = ClaimTransition.objects.create(claim=claim, from_status=from_status, to_status=claim.status, actor=user,
-                                         note=note)
+    row = ClaimTransition.objects.create(
+        claim=claim, from_status=from_status, to_status=claim.status, actor=user, note=note
+    )
     # In the transition's transaction: the webhook events exist exactly when the move does.
     queue_transition_events(transition=row)
     return row
@@ -334,8 +347,9 @@ def transition(
         if not _can(user, rule.permission):
             raise NotAllowed(f"You do not have permission to {rule.label.lower()} claims.")
         if rating is not None and to not in RATED_TARGETS:
-            raise InvalidInput("A rating can only be given when submitting for review, publishing or correcting.",
-                               field="rating")
+            raise InvalidInput(
+                "A rating can only be given when submitting for review, publishing or correcting.", field="rating"
+            )
         if rule.needs_note and not note:
             raise InvalidInput(f"Add a note: {rule.note_hint}.", field="note")
         move = Move(claim=claim, to=to, user=user, note=note, assignee=assignee, rating=rating, conclusion=conclusion)
@@ -378,7 +392,9 @@ def transition(
             claim.correction_note = note
             claim.corrected_at = now
             fields += ["rating", "conclusion", "correction_note", "corrected_at"]
-        _save(claim, user=user, reason=f"{from_status} → {to}: {note}" if note else f"{from_status} → {to}", fields=fields)
+        _save(
+            claim, user=user, reason=f"{from_status} → {to}: {note}" if note else f"{from_status} → {to}", fields=fields
+        )
         row = _record(claim=claim, from_status=from_status, user=user, note=note)
         if to == S.CORRECTED:
             # In the same transaction: the correction e-mails exist exactly when the correction does.
@@ -405,11 +421,13 @@ def assign(*, claim: Claim, assignee: AbstractBaseUser | None, user: AbstractBas
             raise NotAllowed("Only an editor can assign claims to others; researchers can assign claims to themselves.")
         if assignee is None:
             if claim.status == S.RESEARCHING:
-                raise InvalidInput("A claim under research needs an assignee; assign someone else instead.",
-                                   field="assignee")
+                raise InvalidInput(
+                    "A claim under research needs an assignee; assign someone else instead.", field="assignee"
+                )
         elif not _can(assignee, "research_claim"):
-            raise InvalidInput(f"{assignee} cannot research claims (not in the Researcher or Editor group).",
-                               field="assignee")
+            raise InvalidInput(
+                f"{assignee} cannot research claims (not in the Researcher or Editor group).", field="assignee"
+            )
         if claim.assignee_id == getattr(assignee, "pk", None):
             return claim
         claim.assignee = assignee

@@ -116,7 +116,9 @@ def test_an_undecodable_upload_is_refused_with_a_message(client, wf_researcher):
     assert not Article.objects.exists()
 
 
-def test_an_uploaded_utf8_file_is_submitted_as_a_file_article(client, wf_researcher, django_capture_on_commit_callbacks):
+def test_an_uploaded_utf8_file_is_submitted_as_a_file_article(
+    client, wf_researcher, django_capture_on_commit_callbacks
+):
     client.force_login(wf_researcher)
     with django_capture_on_commit_callbacks(execute=False):
         client.post(ADD, {"file": SimpleUploadedFile("a.txt", "“Taxes fell,” she said.".encode())})
@@ -136,8 +138,11 @@ def test_retry_requeues_a_failed_article_and_explains_a_done_one(client, wf_edit
     done = make_article()
     client.force_login(wf_editor)
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("admin:claims_article_changelist"),
-                               {"action": "retry", "_selected_action": [failed.pk, done.pk]}, follow=True)
+        response = client.post(
+            reverse("admin:claims_article_changelist"),
+            {"action": "retry", "_selected_action": [failed.pk, done.pk]},
+            follow=True,
+        )
     failed.refresh_from_db()
     assert failed.status == Article.Status.QUEUED and failed.error == ""
     messages = texts(response)
@@ -148,8 +153,9 @@ def test_a_researcher_cannot_retry(client, wf_researcher):
     failed = make_article()
     Article.objects.filter(pk=failed.pk).update(status=Article.Status.FAILED)
     client.force_login(wf_researcher)
-    response = client.post(reverse("admin:claims_article_changelist"),
-                           {"action": "retry", "_selected_action": [failed.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:claims_article_changelist"), {"action": "retry", "_selected_action": [failed.pk]}, follow=True
+    )
     assert "You do not have permission to retry articles." in texts(response)
     failed.refresh_from_db()
     assert failed.status == Article.Status.FAILED

@@ -347,7 +347,10 @@ def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
                            published_at=datetime(2026, 3, 3, 12, tzinfo=UTC))
     make_claim(content="taxes rose", article=article, score=0.19999999999999998)
     page = client.get(LIST).content.decode()
-    assert '<span class="fc-article-title">Budget day</span><br><span class="fc-article-meta">Coastline News · 3 Mar 2026</span>' in page
+    assert (
+        '<span class="fc-article-title">Budget day</span><br><span class="fc-article-meta">Coastline News · 3 Mar 2026</span>'
+        in page
+    )
     assert "0.20" in page and "0.19999" not in page
 
 
@@ -409,8 +412,11 @@ def test_a_claim_sent_back_shows_the_editors_reason_at_the_top(client, wf_editor
 
 def test_sending_back_without_a_reason_is_refused_with_the_form_intact(client, wf_editor2, ready_for_review):
     client.force_login(wf_editor2)
-    response = client.post(workflow_url(ready_for_review), {"to": S.RESEARCHING, "note": "",
-                                                           "conclusion": ready_for_review.conclusion}, follow=True)
+    response = client.post(
+        workflow_url(ready_for_review),
+        {"to": S.RESEARCHING, "note": "", "conclusion": ready_for_review.conclusion},
+        follow=True,
+    )
     assert any("Add a note: what is missing." in m for m in texts(response))
     ready_for_review.refresh_from_db()
     assert ready_for_review.status == S.IN_REVIEW
@@ -424,8 +430,16 @@ def test_the_claim_page_loads_its_script_from_a_static_file_only(client, wf_edit
     assert "<script" not in panels
 
 
-@pytest.mark.parametrize(("colour", "ink"), [("#c62828", "#ffffff"), ("#d4a017", "#1a1a1a"), ("#e07b1a", "#1a1a1a"),
-                                             ("#1a7f37", "#ffffff"), ("not a colour", "#ffffff")])
+@pytest.mark.parametrize(
+    ("colour", "ink"),
+    [
+        ("#c62828", "#ffffff"),
+        ("#d4a017", "#1a1a1a"),
+        ("#e07b1a", "#1a1a1a"),
+        ("#1a7f37", "#ffffff"),
+        ("not a colour", "#ffffff"),
+    ],
+)
 def test_a_rating_label_is_written_in_the_more_readable_ink_for_its_colour(colour, ink):
     from claims.selectors.wording import ink_for
 
@@ -435,8 +449,12 @@ def test_a_rating_label_is_written_in_the_more_readable_ink_for_its_colour(colou
 def test_the_claim_screens_carry_no_inline_style_or_script_for_a_strict_csp(client, wf_editor, ready_for_review):
     # Rating colours travel in data attributes and static/claims/colours.js paints them.
     client.force_login(wf_editor)
-    for url in (LIST, change_url(ready_for_review), reverse("admin:claims_dashboard"),
-                reverse("admin:claims_speaker_change", args=[ready_for_review.speaker_id])):
+    for url in (
+        LIST,
+        change_url(ready_for_review),
+        reverse("admin:claims_dashboard"),
+        reverse("admin:claims_speaker_change", args=[ready_for_review.speaker_id]),
+    ):
         page = client.get(url).content.decode()
         assert 'style="' not in page, url
         assert "<script>" not in page and "onclick=" not in page, url

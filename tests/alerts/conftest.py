@@ -46,7 +46,11 @@ class Collector:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.original_content, policy=email.policy.default),
+            )
         )
         return "250 OK"
 
@@ -94,7 +98,9 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 @pytest.fixture
 def subscriber(db) -> User:
     # Alerts carry unpublished claims, so a subscriber must be allowed to read them (a newsroom group).
-    return _newsroom_reader(User.objects.create_user("alice", email="alice@example.org", password="pw-alice", is_staff=True))
+    return _newsroom_reader(
+        User.objects.create_user("alice", email="alice@example.org", password="pw-alice", is_staff=True)
+    )
 
 
 @pytest.fixture

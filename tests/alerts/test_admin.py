@@ -25,7 +25,9 @@ def alice_client(client, subscriber):
     return client
 
 
-def test_a_person_sees_and_opens_only_their_own_subscriptions(alice_client, subscriber, other_subscriber, django_assert_max_num_queries):
+def test_a_person_sees_and_opens_only_their_own_subscriptions(
+    alice_client, subscriber, other_subscriber, django_assert_max_num_queries
+):
     mine = create_subscription(owner=subscriber, name="Mine", keywords=["tax"])
     for i in range(5):
         create_subscription(owner=subscriber, name=f"Mine {i}", keywords=["tax"], speakers=[])
@@ -37,14 +39,18 @@ def test_a_person_sees_and_opens_only_their_own_subscriptions(alice_client, subs
     assert alice_client.get(reverse("admin:claims_subscription_change", args=[mine.pk])).status_code == 200
     other = alice_client.get(reverse("admin:claims_subscription_change", args=[theirs.pk]))
     assert other.status_code in (302, 404)
-    response = alice_client.post(reverse("admin:claims_subscription_change", args=[theirs.pk]), {**FORM, "name": "Stolen"})
+    response = alice_client.post(
+        reverse("admin:claims_subscription_change", args=[theirs.pk]), {**FORM, "name": "Stolen"}
+    )
     assert response.status_code in (302, 403, 404)
     theirs.refresh_from_db()
     assert theirs.name == "Theirs"
 
 
 def test_adding_a_subscription_in_the_admin_goes_through_the_service(alice_client, subscriber, yang):
-    response = alice_client.post(reverse("admin:claims_subscription_add"), {**FORM, "speakers": [yang.pk], "kinds": ["direct"]})
+    response = alice_client.post(
+        reverse("admin:claims_subscription_add"), {**FORM, "speakers": [yang.pk], "kinds": ["direct"]}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     subscription = Subscription.objects.get()
     assert subscription.owner == subscriber
@@ -70,13 +76,23 @@ def test_the_admin_form_shows_the_services_reason_for_a_bad_time_zone(alice_clie
 def test_editing_in_the_admin_replaces_the_keywords(alice_client, subscriber):
     subscription = create_subscription(owner=subscriber, name="Tax", keywords=["tax"])
     response = alice_client.post(
-        reverse("admin:claims_subscription_change", args=[subscription.pk]), {**FORM, "name": "Tax", "keywords_text": "VAT\ncustoms"}
+        reverse("admin:claims_subscription_change", args=[subscription.pk]),
+        {**FORM, "name": "Tax", "keywords_text": "VAT\ncustoms"},
     )
     assert response.status_code == 302
     assert sorted(SubscriptionKeyword.objects.values_list("normalized", flat=True)) == ["customs", "vat"]
 
 
-def test_failed_deliveries_show_their_error_and_can_be_retried(alice_client, smtp_server, subscriber, make_article, make_claim, monkeypatch, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+def test_failed_deliveries_show_their_error_and_can_be_retried(
+    alice_client,
+    smtp_server,
+    subscriber,
+    make_article,
+    make_claim,
+    monkeypatch,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
     monkeypatch.setattr("claims.services.alerts._enqueue", lambda batches: None)
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     article = make_article()
@@ -98,7 +114,9 @@ def test_failed_deliveries_show_their_error_and_can_be_retried(alice_client, smt
     assert len(smtp_server.messages) == 1
 
 
-def test_nobody_retries_or_sees_someone_elses_deliveries(client, other_subscriber, subscriber, make_article, make_claim, monkeypatch):
+def test_nobody_retries_or_sees_someone_elses_deliveries(
+    client, other_subscriber, subscriber, make_article, make_claim, monkeypatch
+):
     monkeypatch.setattr("claims.services.alerts._enqueue", lambda batches: None)
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     queue_alerts_for_claims(claim_ids=[make_claim(make_article(), "The budget rose.").pk])
@@ -108,7 +126,9 @@ def test_nobody_retries_or_sees_someone_elses_deliveries(client, other_subscribe
     assert b"boom" not in page.content
     delivery = AlertDelivery.objects.get()
     response = client.post(
-        reverse("admin:claims_alertdelivery_changelist"), {"action": "retry", "_selected_action": [delivery.pk]}, follow=True
+        reverse("admin:claims_alertdelivery_changelist"),
+        {"action": "retry", "_selected_action": [delivery.pk]},
+        follow=True,
     )
     assert response.status_code == 200
     delivery.refresh_from_db()

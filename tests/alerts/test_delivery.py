@@ -72,7 +72,9 @@ def test_a_twenty_claim_article_is_one_email_per_subscriber(
     assert all(m.part("text/plain").count("The budget grew by") == 20 for m in smtp_server.messages)
 
 
-def test_a_claim_matching_no_filter_sends_nothing(smtp_server, subscriber, make_article, make_claim, django_capture_on_commit_callbacks):
+def test_a_claim_matching_no_filter_sends_nothing(
+    smtp_server, subscriber, make_article, make_claim, django_capture_on_commit_callbacks
+):
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The weather was fine.")
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +83,9 @@ def test_a_claim_matching_no_filter_sends_nothing(smtp_server, subscriber, make_
     assert not AlertDelivery.objects.exists()
 
 
-def test_the_unsubscribe_link_confirms_on_get_and_unsubscribes_on_post(smtp_server, client, subscriber, make_article, make_claim, django_capture_on_commit_callbacks):
+def test_the_unsubscribe_link_confirms_on_get_and_unsubscribes_on_post(
+    smtp_server, client, subscriber, make_article, make_claim, django_capture_on_commit_callbacks
+):
     subscription = create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The budget doubled.")
     with django_capture_on_commit_callbacks(execute=True):
@@ -177,7 +181,9 @@ def test_a_permanent_refusal_is_recorded_as_failed_and_not_retried(
     assert alerts.retry_due_deliveries(now=timezone.now() + timedelta(days=1)) == 0
 
 
-def test_sending_the_same_deliveries_twice_sends_one_email(smtp_server, subscriber, make_article, make_claim, monkeypatch):
+def test_sending_the_same_deliveries_twice_sends_one_email(
+    smtp_server, subscriber, make_article, make_claim, monkeypatch
+):
     monkeypatch.setattr("claims.services.alerts._enqueue", lambda batches: None)
     subscription = create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The budget doubled.")
@@ -188,7 +194,9 @@ def test_sending_the_same_deliveries_twice_sends_one_email(smtp_server, subscrib
     assert len(smtp_server.messages) == 1
 
 
-def test_a_delivery_left_sending_by_a_dead_worker_is_sent_by_the_retry_task(smtp_server, subscriber, make_article, make_claim, monkeypatch, settings):
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent_by_the_retry_task(
+    smtp_server, subscriber, make_article, make_claim, monkeypatch, settings
+):
     monkeypatch.setattr("claims.services.alerts._enqueue", lambda batches: None)
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The budget doubled.")
@@ -204,7 +212,9 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_by_the_retry_task(smtp
     assert statuses() == [D.SENT]
 
 
-def test_a_pending_delivery_whose_task_was_lost_is_sent_by_the_retry_task(smtp_server, subscriber, make_article, make_claim, monkeypatch):
+def test_a_pending_delivery_whose_task_was_lost_is_sent_by_the_retry_task(
+    smtp_server, subscriber, make_article, make_claim, monkeypatch
+):
     monkeypatch.setattr("claims.services.alerts._enqueue", lambda batches: None)
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The budget doubled.")
@@ -215,7 +225,9 @@ def test_a_pending_delivery_whose_task_was_lost_is_sent_by_the_retry_task(smtp_s
     assert len(smtp_server.messages) == 1
 
 
-def test_the_console_backend_default_also_works(subscriber, make_article, make_claim, settings, django_capture_on_commit_callbacks):
+def test_the_console_backend_default_also_works(
+    subscriber, make_article, make_claim, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     create_subscription(owner=subscriber, name="Budget", keywords=["budget"])
     claim = make_claim(make_article(), "The budget doubled.")

@@ -28,32 +28,52 @@ def test_the_daily_slot_is_the_latest_chosen_hour_in_the_subscribers_zone():
 
 def test_the_weekly_slot_is_the_latest_chosen_weekday_and_hour():
     friday = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # a Friday
-    assert latest_slot(now=friday, cadence="weekly", hour=9, weekday=0, tz_name="UTC") == datetime(2026, 11, 23, 9, tzinfo=UTC)
-    assert latest_slot(now=friday, cadence="weekly", hour=13, weekday=4, tz_name="UTC") == datetime(2026, 11, 20, 13, tzinfo=UTC)
+    assert latest_slot(now=friday, cadence="weekly", hour=9, weekday=0, tz_name="UTC") == datetime(
+        2026, 11, 23, 9, tzinfo=UTC
+    )
+    assert latest_slot(now=friday, cadence="weekly", hour=13, weekday=4, tz_name="UTC") == datetime(
+        2026, 11, 20, 13, tzinfo=UTC
+    )
     assert latest_slot(now=friday, cadence="immediate", hour=8, weekday=0, tz_name="UTC") is None
 
 
 def test_the_slot_keeps_its_local_hour_across_a_daylight_saving_change():
     # Berlin leaves summer time on 2026-10-25: the 08:00 slot moves from 06:00 to 07:00 UTC.
-    after = latest_slot(now=datetime(2026, 10, 26, 12, tzinfo=UTC), cadence="daily", hour=8, weekday=0, tz_name="Europe/Berlin")
-    before = latest_slot(now=datetime(2026, 10, 24, 12, tzinfo=UTC), cadence="daily", hour=8, weekday=0, tz_name="Europe/Berlin")
+    after = latest_slot(
+        now=datetime(2026, 10, 26, 12, tzinfo=UTC), cadence="daily", hour=8, weekday=0, tz_name="Europe/Berlin"
+    )
+    before = latest_slot(
+        now=datetime(2026, 10, 24, 12, tzinfo=UTC), cadence="daily", hour=8, weekday=0, tz_name="Europe/Berlin"
+    )
     assert after.astimezone(UTC).hour == 7 and before.astimezone(UTC).hour == 6
 
 
 @pytest.fixture
 def daily(subscriber):
-    return create_subscription(owner=subscriber, name="Daily budget", keywords=["budget"], cadence="daily", digest_hour=8, timezone="Asia/Seoul")
+    return create_subscription(
+        owner=subscriber,
+        name="Daily budget",
+        keywords=["budget"],
+        cadence="daily",
+        digest_hour=8,
+        timezone="Asia/Seoul",
+    )
 
 
 def _age(hours: float) -> None:
     AlertDelivery.objects.update(created_at=datetime(2026, 11, 27, 20, tzinfo=UTC) - timedelta(hours=hours))
 
 
-def test_a_digest_groups_the_matched_claims_by_article_in_one_email(smtp_server, daily, make_article, make_claim, django_capture_on_commit_callbacks):
+def test_a_digest_groups_the_matched_claims_by_article_in_one_email(
+    smtp_server, daily, make_article, make_claim, django_capture_on_commit_callbacks
+):
     first = make_article(title="Budget day")
     second = make_article(title="Budget reactions")
-    ids = [make_claim(first, "The budget is balanced.").pk, make_claim(first, "The budget is fair.").pk,
-           make_claim(second, "The budget is a disaster.").pk]
+    ids = [
+        make_claim(first, "The budget is balanced.").pk,
+        make_claim(first, "The budget is fair.").pk,
+        make_claim(second, "The budget is a disaster.").pk,
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         queue_alerts_for_claims(claim_ids=ids)
     assert smtp_server.messages == [], "digest subscriptions wait for their hour"
@@ -70,7 +90,12 @@ def test_a_digest_groups_the_matched_claims_by_article_in_one_email(smtp_server,
     assert message.rcpt_tos == ["alice@example.org"]
     assert message.message["Subject"].startswith("Daily digest 'Daily budget': 3 claims in 2 articles")
     text = message.part("text/plain")
-    assert text.index("Budget day") < text.index("The budget is balanced.") < text.index("Budget reactions") < text.index("The budget is a disaster.")
+    assert (
+        text.index("Budget day")
+        < text.index("The budget is balanced.")
+        < text.index("Budget reactions")
+        < text.index("The budget is a disaster.")
+    )
     assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     daily.refresh_from_db()
     assert daily.last_digest_at == after_slot
@@ -96,7 +121,9 @@ def test_no_digest_is_sent_when_nothing_matched(smtp_server, daily, make_article
 
 def test_the_periodic_task_sends_due_digests(smtp_server, subscriber, make_article, make_claim):
     # A digest hour that has certainly passed: any matched claim from yesterday is due now.
-    create_subscription(owner=subscriber, name="Weekly", keywords=["budget"], cadence="weekly", digest_weekday=0, timezone="UTC")
+    create_subscription(
+        owner=subscriber, name="Weekly", keywords=["budget"], cadence="weekly", digest_weekday=0, timezone="UTC"
+    )
     claim = make_claim(make_article(), "The budget is balanced.")
     queue_alerts_for_claims(claim_ids=[claim.pk])
     AlertDelivery.objects.update(created_at=datetime(2020, 1, 1, tzinfo=UTC))

@@ -12,7 +12,9 @@ TEXT = (
 )
 
 
-def test_a_submitted_article_reaches_the_subscribers_inbox(smtp_server, subscriber, other_subscriber, django_capture_on_commit_callbacks):
+def test_a_submitted_article_reaches_the_subscribers_inbox(
+    smtp_server, subscriber, other_subscriber, django_capture_on_commit_callbacks
+):
     create_subscription(owner=subscriber, name="Bridge", keywords=["bridge"])
     create_subscription(owner=other_subscriber, name="Tunnels", keywords=["tunnel"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -23,7 +23,9 @@ def delivered(subscription: Subscription) -> set[int]:
     return set(AlertDelivery.objects.filter(subscription=subscription).values_list("claim_id", flat=True))
 
 
-def test_a_speaker_subscription_gets_that_speakers_claims_only(subscriber, yang, other_speaker, make_article, make_claim):
+def test_a_speaker_subscription_gets_that_speakers_claims_only(
+    subscriber, yang, other_speaker, make_article, make_claim
+):
     subscription = create_subscription(owner=subscriber, name="Yang", speakers=[yang.pk])
     article = make_article()
     his = make_claim(article, "Sanctions have cut oil exports by half.", speaker=yang)
@@ -33,7 +35,9 @@ def test_a_speaker_subscription_gets_that_speakers_claims_only(subscriber, yang,
     assert AlertDelivery.objects.get().reasons == ["speaker Yang Moo-jin"]
 
 
-def test_a_claim_that_matches_no_subscription_creates_nothing(subscriber, yang, other_speaker, make_article, make_claim):
+def test_a_claim_that_matches_no_subscription_creates_nothing(
+    subscriber, yang, other_speaker, make_article, make_claim
+):
     create_subscription(owner=subscriber, name="Yang", speakers=[yang.pk], keywords=["sanctions"])
     claim = make_claim(make_article(), "Oil exports are up.", speaker=yang)
     queue_alerts_for_claims(claim_ids=[claim.pk])
@@ -42,14 +46,22 @@ def test_a_claim_that_matches_no_subscription_creates_nothing(subscriber, yang, 
 
 def test_every_filter_the_subscriber_set_must_match(subscriber, yang, other_speaker, make_article, make_claim):
     subscription = create_subscription(
-        owner=subscriber, name="Strict", speakers=[yang.pk], keywords=["sanctions"], kinds=["direct"],
+        owner=subscriber,
+        name="Strict",
+        speakers=[yang.pk],
+        keywords=["sanctions"],
+        kinds=["direct"],
         min_checkworthiness=0.6,
     )
     article = make_article()
     hit = make_claim(article, "The sanctions cost us 3 billion dollars.", speaker=yang, score=0.8)
-    wrong_speaker = make_claim(article, "The sanctions cost us 3 billion dollars, she said.", speaker=other_speaker, score=0.8)
+    wrong_speaker = make_claim(
+        article, "The sanctions cost us 3 billion dollars, she said.", speaker=other_speaker, score=0.8
+    )
     wrong_word = make_claim(article, "Exports cost us 3 billion dollars.", speaker=yang, score=0.8)
-    wrong_kind = make_claim(article, "The sanctions cost them dearly.", speaker=yang, score=0.8, kind=Claim.Kind.INDIRECT)
+    wrong_kind = make_claim(
+        article, "The sanctions cost them dearly.", speaker=yang, score=0.8, kind=Claim.Kind.INDIRECT
+    )
     too_dull = make_claim(article, "The sanctions are a topic.", speaker=yang, score=0.3)
     queue_alerts_for_claims(claim_ids=[hit.pk, wrong_speaker.pk, wrong_word.pk, wrong_kind.pk, too_dull.pk])
     assert delivered(subscription) == {hit.pk}
@@ -84,7 +96,9 @@ def test_an_outlet_subscription_matches_articles_from_that_outlet(subscriber, ou
 
 def test_repeats_of_a_rated_claim_are_found_by_fingerprint_and_by_same_as(subscriber, yang, make_article, make_claim):
     rating = Rating.objects.get(slug="false")
-    rated = make_claim(make_article(), "Crime doubled last year.", speaker=yang, status=Claim.Status.PUBLISHED, rating=rating)
+    rated = make_claim(
+        make_article(), "Crime doubled last year.", speaker=yang, status=Claim.Status.PUBLISHED, rating=rating
+    )
     linked_original = make_claim(make_article(), "Taxes tripled.", status=Claim.Status.PUBLISHED, rating=rating)
     subscription = create_subscription(owner=subscriber, name="Repeats", repeats_rated_claim=True)
     article = make_article()
@@ -116,7 +130,9 @@ def test_processing_an_article_again_alerts_nobody_twice(subscriber, make_articl
     assert AlertDelivery.objects.count() == 1
 
 
-def test_a_syndicated_copy_of_a_claim_is_alerted_once_within_the_window(subscriber, other_subscriber, make_article, make_claim, settings):
+def test_a_syndicated_copy_of_a_claim_is_alerted_once_within_the_window(
+    subscriber, other_subscriber, make_article, make_claim, settings
+):
     settings.FACTCHECK_ALERT_DEDUP_HOURS = 72
     mine = create_subscription(owner=subscriber, name="Tax", keywords=["tax"])
     original = make_claim(make_article(), "The tax rise is the largest ever.")
@@ -151,7 +167,9 @@ def test_paused_subscriptions_and_subscribers_without_email_get_nothing(subscrib
     assert paused.active is False
 
 
-def test_a_subscription_without_filters_written_behind_the_services_back_matches_nothing(subscriber, make_article, make_claim):
+def test_a_subscription_without_filters_written_behind_the_services_back_matches_nothing(
+    subscriber, make_article, make_claim
+):
     Subscription.objects.create(owner=subscriber, name="Everything")
     claim = make_claim(make_article(), "Anything at all.", score=0.9)
     assert find_matches(claims=[claim]) == []

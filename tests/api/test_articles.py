@@ -118,7 +118,9 @@ def test_the_submitter_can_poll_the_status_url(client_for, researcher):
     assert polled.json()["status"] == "queued"
 
 
-def test_submission_queues_processing_on_commit(client_for, researcher, django_capture_on_commit_callbacks, monkeypatch):
+def test_submission_queues_processing_on_commit(
+    client_for, researcher, django_capture_on_commit_callbacks, monkeypatch
+):
     queued: list[int] = []
     monkeypatch.setattr("claims.services.articles.enqueue_processing", lambda *, article_id: queued.append(article_id))
     with django_capture_on_commit_callbacks(execute=True):

@@ -303,7 +303,7 @@ def test_a_claim_reads_the_same_in_the_list_as_in_its_detail(client_for, request
     summaries = client.get("/api/v1/claims/").json()["results"]
     full_rows = client.get("/api/v1/claims/?view=full").json()["results"]
     assert summaries and [row["id"] for row in summaries] == [row["id"] for row in full_rows]
-    for summary, full in zip(summaries, full_rows):
+    for summary, full in zip(summaries, full_rows, strict=True):
         detail = client.get(summary["api_url"]).json()
         assert full == detail
         assert summary == ClaimSummarySerializer.from_full(detail)

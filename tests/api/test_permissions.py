@@ -57,7 +57,7 @@ MATRIX = [
 CASES = [
     pytest.param(method, path, body, role, expected, id=f"{name} as {role} -> {expected}")
     for name, method, path, body, statuses in MATRIX
-    for role, expected in zip(ROLES, statuses)
+    for role, expected in zip(ROLES, statuses, strict=True)
 ]
 
 

@@ -28,7 +28,7 @@ def _claims(n: int, *, start: int, published: bool = False) -> None:
     Claim.objects.bulk_create(
         Claim(article=a, speaker=s, kind="direct", content=f"c{i}", content_start=0, content_end=5,
               fingerprint=f"f{start + i}", checkworthiness=0.5, **extra)
-        for i, (a, s) in enumerate(zip(articles, speakers))
+        for i, (a, s) in enumerate(zip(articles, speakers, strict=True))
     )
 
 
@@ -41,7 +41,7 @@ def _subscriptions(user: User) -> Callable[[int, int], None]:
             Subscription(owner=user, name=f"alert {start + i}") for i in range(n)
         )
         Through = Subscription.speakers.through
-        Through.objects.bulk_create(Through(subscription=sub, speaker=sp) for sub, sp in zip(subs, speakers))
+        Through.objects.bulk_create(Through(subscription=sub, speaker=sp) for sub, sp in zip(subs, speakers, strict=True))
 
     return make
 

@@ -131,7 +131,9 @@ REFUSALS: dict[str, Callable[[IssuedToken, User], object]] = {
         "create_api_token", user.username, "--revoke", issued.key[:8], stdout=StringIO()
     ),
     "saved-as-revoked": lambda issued, user: saved(row(issued), revoked=True),
-    "expiry-saved-in-the-past": lambda issued, user: saved(row(issued), expires_at=timezone.now() - timedelta(seconds=1)),
+    "expiry-saved-in-the-past": lambda issued, user: saved(
+        row(issued), expires_at=timezone.now() - timedelta(seconds=1)
+    ),
     "token-deleted": lambda issued, user: ApiToken.objects.filter(pk=issued.token.pk).delete(),
     "user-deleted": lambda issued, user: user.delete(),
     "user-deactivated": lambda issued, user: saved(user, is_active=False),
@@ -187,7 +189,10 @@ LOSSES: dict[str, tuple[Callable[[User], object], Callable[[User], object]]] = {
     "a-direct-permission-removed": (grant_directly, lambda user: user.user_permissions.remove(view_claim())),
     "a-direct-permission-taken-from-every-user": (grant_directly, lambda user: view_claim().user_set.clear()),
     "the-permission-deleted": (grant_directly, lambda user: view_claim().delete()),
-    "superuser-status-removed": (lambda user: saved(user, is_superuser=True), lambda user: saved(user, is_superuser=False)),
+    "superuser-status-removed": (
+        lambda user: saved(user, is_superuser=True),
+        lambda user: saved(user, is_superuser=False),
+    ),
 }
 
 # (where the user starts, the change that gives access)

@@ -67,7 +67,12 @@ def test_the_demo_sends_an_alert_and_keeps_a_digest_waiting(demo):
 
 
 def test_the_demo_prints_a_user_of_each_role_with_the_password(demo):
-    for username, role in (("admin", "Admin"), ("editor", "Editor"), ("researcher", "Researcher"), ("reader", "Reader")):
+    for username, role in (
+        ("admin", "Admin"),
+        ("editor", "Editor"),
+        ("researcher", "Researcher"),
+        ("reader", "Reader"),
+    ):
         assert User.objects.get(username=username).groups.filter(name=role).exists()
         assert f"{username}" in demo and role in demo
     assert "password 'factcheck-demo'" in demo

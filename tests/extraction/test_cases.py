@@ -30,7 +30,7 @@ OPEN: dict[tuple[str, int], str] = {}
 @lru_cache(maxsize=1)
 def _predictions() -> dict[str, list]:
     got = extract_many([c["text"] for c in CASES])
-    return {c["id"]: claims for c, claims in zip(CASES, got)}
+    return {c["id"]: claims for c, claims in zip(CASES, got, strict=True)}
 
 
 def _locate(text: str, words: str) -> set[int]:

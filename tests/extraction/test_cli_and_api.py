@@ -21,7 +21,7 @@ def test_the_command_line_reads_jsonl_and_writes_one_claim_a_line(tmp_path):
             {"doc_id": "b", "text": "Nothing anyone said here.", "extra": 1}]
     r = run_cli(stdin="".join(json.dumps(d) + "\n" for d in docs))
     assert r.returncode == 0, r.stderr
-    lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    lines = [json.loads(line) for line in r.stdout.decode().splitlines()]
     assert lines and lines[0]["doc_id"] == "a"
     for key in ("kind", "content", "content_spans", "speaker", "speaker_spans", "cue", "cue_spans"):
         assert key in lines[0]
@@ -36,7 +36,7 @@ def test_a_bad_line_is_reported_but_the_other_documents_are_processed():
     assert r.returncode != 0
     assert b"line 1" in r.stderr or b":1:" in r.stderr
     assert b"text" in r.stderr
-    assert [json.loads(l)["doc_id"] for l in r.stdout.decode().splitlines()] == ["ok"]
+    assert [json.loads(line)["doc_id"] for line in r.stdout.decode().splitlines()] == ["ok"]
 
 
 def test_a_plain_text_file_is_one_document_named_after_the_file_with_offsets_as_read(tmp_path):

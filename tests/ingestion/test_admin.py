@@ -25,7 +25,9 @@ def test_the_feed_list_shows_health_and_errors_in_a_fixed_number_of_queries(
     admin_client_, django_assert_max_num_queries
 ) -> None:
     for n in range(12):
-        Feed.objects.create(url=f"https://n{n}.example/rss", consecutive_failures=n % 2, last_error="boom" if n % 2 else "")
+        Feed.objects.create(
+            url=f"https://n{n}.example/rss", consecutive_failures=n % 2, last_error="boom" if n % 2 else ""
+        )
     with django_assert_max_num_queries(8):
         response = admin_client_.get(reverse("admin:claims_feed_changelist"))
     assert response.status_code == 200
@@ -54,7 +56,9 @@ def test_adding_a_feed_on_a_private_address_shows_the_reason_and_saves_nothing(a
 
 
 def test_poll_now_polls_the_selected_feeds_and_reports_each(admin_client_, server) -> None:
-    server.add("/ok.xml", Reply(body=rss(("g-1", "https://daily.example/1", "One")), content_type="application/rss+xml"))
+    server.add(
+        "/ok.xml", Reply(body=rss(("g-1", "https://daily.example/1", "One")), content_type="application/rss+xml")
+    )
     server.add("/broken.xml", Reply(500, b"down"))
     ok = Feed.objects.create(url=server.url("/ok.xml"), title="Good feed")
     broken = Feed.objects.create(url=server.url("/broken.xml"), title="Broken feed")

@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 def test_a_feed_entry_whose_page_cannot_be_fetched_ends_failed_with_the_reason(
     server, django_capture_on_commit_callbacks
 ) -> None:
-    server.add("/feed.xml", Reply(body=rss(("g-1", server.url("/gone"), "Gone story")), content_type="application/rss+xml"))
+    server.add(
+        "/feed.xml", Reply(body=rss(("g-1", server.url("/gone"), "Gone story")), content_type="application/rss+xml")
+    )
     server.add("/gone", Reply(404, b"no such story"))
     feed = Feed.objects.create(url=server.url("/feed.xml"))
 
@@ -35,7 +37,9 @@ def test_a_feed_entry_whose_page_cannot_be_fetched_ends_failed_with_the_reason(
 def test_a_feed_entry_whose_page_is_not_html_ends_failed_with_the_reason(
     server, django_capture_on_commit_callbacks
 ) -> None:
-    server.add("/feed.xml", Reply(body=rss(("g-1", server.url("/doc.pdf"), "A PDF")), content_type="application/rss+xml"))
+    server.add(
+        "/feed.xml", Reply(body=rss(("g-1", server.url("/doc.pdf"), "A PDF")), content_type="application/rss+xml")
+    )
     server.add("/doc.pdf", Reply(body=b"%PDF-1.7", content_type="application/pdf"))
     feed = Feed.objects.create(url=server.url("/feed.xml"))
 
@@ -49,7 +53,9 @@ def test_a_feed_entry_whose_page_is_not_html_ends_failed_with_the_reason(
 
 @pytest.mark.slow
 def test_a_feed_entry_page_is_fetched_and_extracted(server, django_capture_on_commit_callbacks) -> None:
-    server.add("/feed.xml", Reply(body=rss(("g-1", server.url("/story"), "Feed title")), content_type="application/rss+xml"))
+    server.add(
+        "/feed.xml", Reply(body=rss(("g-1", server.url("/story"), "Feed title")), content_type="application/rss+xml")
+    )
     server.add("/story", Reply(body=article().encode("utf-8")))
     feed = Feed.objects.create(url=server.url("/feed.xml"))
 

@@ -43,7 +43,9 @@ def test_it_refuses_a_page_that_is_not_html(server) -> None:
     url = server.add("/report.pdf", Reply(body=b"%PDF-1.7", content_type="application/pdf"))
     with pytest.raises(FetchError) as caught:
         fetch_url(url)
-    assert caught.value.message == f"refused: {url} is application/pdf, expected one of text/html, application/xhtml+xml"
+    assert (
+        caught.value.message == f"refused: {url} is application/pdf, expected one of text/html, application/xhtml+xml"
+    )
 
 
 def test_it_refuses_a_page_without_a_content_type(server) -> None:

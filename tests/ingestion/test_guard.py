@@ -84,7 +84,9 @@ def test_it_refuses_a_url_without_a_host(url: str) -> None:
         fetch_url(url)
 
 
-@pytest.mark.parametrize("url", ["", "   ", "http://exa mple.com/", "http://example.com/\nHost: evil", "http:\\\\example.com"])
+@pytest.mark.parametrize(
+    "url", ["", "   ", "http://exa mple.com/", "http://example.com/\nHost: evil", "http:\\\\example.com"]
+)
 def test_it_refuses_empty_or_malformed_urls_with_a_reason(url: str) -> None:
     with pytest.raises(FetchError) as caught:
         fetch_url(url)
@@ -136,7 +138,10 @@ def test_public_addresses_pass_the_guard(dns) -> None:
     target = parse_target("https://News.Example/a/b?c=1#part")
     assert [str(ip) for ip in resolve(target)] == ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]
     assert (target.host, target.port, target.request_path, target.host_header) == (
-        "news.example", 443, "/a/b?c=1", "news.example"
+        "news.example",
+        443,
+        "/a/b?c=1",
+        "news.example",
     )
 
 

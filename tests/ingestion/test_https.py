@@ -63,5 +63,7 @@ def test_https_verifies_the_certificate_of_the_host_name_while_connecting_to_the
 
 def test_https_refuses_a_certificate_for_another_name(tls_server, dns) -> None:
     dns.answers["other.test"] = ["127.0.0.1"]
-    with pytest.raises(FetchError, match="the secure connection to other.test failed.*(Hostname mismatch|doesn.t match)"):
+    with pytest.raises(
+        FetchError, match="the secure connection to other.test failed.*(Hostname mismatch|doesn.t match)"
+    ):
         fetch_url(f"https://other.test:{tls_server}/story")

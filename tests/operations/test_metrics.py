@@ -79,7 +79,9 @@ def test_alert_deliveries_are_reported_by_state_with_the_oldest_waiting_age(clie
     AlertDelivery.objects.filter(status="pending", attempts=0).update(created_at=hour_ago)
 
     samples = scrape(client)
-    by_state = {labels[0][1]: value for (name, labels), value in samples.items() if name == "factcheck_alert_deliveries"}
+    by_state = {
+        labels[0][1]: value for (name, labels), value in samples.items() if name == "factcheck_alert_deliveries"
+    }
     assert by_state == {"sent": 1, "failed": 1, "retrying": 1, "pending": 2, "sending": 0}
     age = samples[("factcheck_oldest_undelivered_alert_age_seconds", ())]
     assert 3600 <= age < 3600 + 600
@@ -87,14 +89,24 @@ def test_alert_deliveries_are_reported_by_state_with_the_oldest_waiting_age(clie
 
 def test_webhook_deliveries_are_reported_by_state(client: Client, db) -> None:
     owner = User.objects.create_user("metrics-hooks")
-    endpoint = WebhookEndpoint.objects.create(owner=owner, name="chat", url="https://chat.example/hook",
-                                              event_types=["claim.detected"], secret="whsec_x")
-    for n, (status, attempts) in enumerate([("delivered", 1), ("delivered", 2), ("failed", 9), ("pending", 3),
-                                            ("pending", 0), ("sending", 1)]):
-        WebhookDelivery.objects.create(endpoint=endpoint, event_id=f"msg_{n}", event_type="claim.detected",
-                                       payload={}, status=status, attempts=attempts)
+    endpoint = WebhookEndpoint.objects.create(
+        owner=owner, name="chat", url="https://chat.example/hook", event_types=["claim.detected"], secret="whsec_x"
+    )
+    for n, (status, attempts) in enumerate(
+        [("delivered", 1), ("delivered", 2), ("failed", 9), ("pending", 3), ("pending", 0), ("sending", 1)]
+    ):
+        WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event_id=f"msg_{n}",
+            event_type="claim.detected",
+            payload={},
+            status=status,
+            attempts=attempts,
+        )
     samples = scrape(client)
-    by_state = {labels[0][1]: value for (name, labels), value in samples.items() if name == "factcheck_webhook_deliveries"}
+    by_state = {
+        labels[0][1]: value for (name, labels), value in samples.items() if name == "factcheck_webhook_deliveries"
+    }
     assert by_state == {"sent": 2, "failed": 1, "retrying": 1, "pending": 1, "sending": 1}
 
 
@@ -111,7 +123,9 @@ def test_the_bearer_token_opens_metrics_from_anywhere_and_a_wrong_one_does_not(c
     settings.FACTCHECK_METRICS_TOKEN = TOKEN
     settings.FACTCHECK_METRICS_ALLOWED_NETWORKS = []
     outside = {"REMOTE_ADDR": "203.0.113.7"}
-    assert ("factcheck_articles", (("status", "done"),)) in scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}", **outside)
+    assert ("factcheck_articles", (("status", "done"),)) in scrape(
+        client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}", **outside
+    )
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}x", **outside).status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Token {TOKEN}", **outside).status_code == 403
     # Loopback is no longer allowed once the list is emptied: the token is the only way in.
@@ -134,8 +148,14 @@ def test_metrics_answer_only_get_and_head(client: Client, db) -> None:
 
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_short_metrics_token_or_a_malformed_network_stops_start_up() -> None:

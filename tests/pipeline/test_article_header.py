@@ -28,7 +28,9 @@ TEXT = (
 )
 HEADER = Header(title="Harbour authority rejects flood cost claims", byline="Petra Lindqvist",
                 date=dt.date(2026, 3, 3), dateline="BALLINMORE (Coastline News)")
-CASES = Path(__file__).resolve().parents[1] / "extraction" / "data" / "cases.jsonl"  # a copy of ../shared/extraction/cases
+CASES = (
+    Path(__file__).resolve().parents[1] / "extraction" / "data" / "cases.jsonl"
+)  # a copy of ../shared/extraction/cases
 
 
 @pytest.fixture
@@ -54,7 +56,9 @@ def _submitted(capture, **fields) -> Article:
     return Article.objects.select_related("outlet").get(pk=submission.article.pk)
 
 
-def test_a_pasted_article_takes_title_byline_date_and_outlet_from_its_header(header, django_capture_on_commit_callbacks):
+def test_a_pasted_article_takes_title_byline_date_and_outlet_from_its_header(
+    header, django_capture_on_commit_callbacks
+):
     article = _submitted(django_capture_on_commit_callbacks)
     assert article.status == Article.Status.DONE, article.error
     assert (article.title, article.byline) == (HEADER.title, "Petra Lindqvist")
@@ -66,10 +70,15 @@ def test_a_pasted_article_takes_title_byline_date_and_outlet_from_its_header(hea
 def test_what_the_user_typed_is_never_overwritten(header, django_capture_on_commit_callbacks):
     outlet = Outlet.objects.create(name="Harbour Herald")
     typed_date = timezone.make_aware(dt.datetime(2026, 2, 1, 9, 30))
-    article = _submitted(django_capture_on_commit_callbacks, title="My title", byline="A. Typist",
-                         published_at=typed_date, outlet=outlet)
+    article = _submitted(
+        django_capture_on_commit_callbacks, title="My title", byline="A. Typist", published_at=typed_date, outlet=outlet
+    )
     assert (article.title, article.byline, article.published_at, article.outlet) == (
-        "My title", "A. Typist", typed_date, outlet)
+        "My title",
+        "A. Typist",
+        typed_date,
+        outlet,
+    )
 
 
 def test_only_the_empty_fields_are_filled(header, django_capture_on_commit_callbacks):
@@ -103,12 +112,15 @@ def test_an_article_fetched_from_a_url_is_not_read_for_a_header(header):
     assert header == []
 
 
-@pytest.mark.parametrize(("dateline", "outlet"), [
-    ("BALLINMORE (Coastline News)", "Coastline News"),
-    ("SEOUL, March 3 (Reuters)", "Reuters"),
-    ("BALLINMORE", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("dateline", "outlet"),
+    [
+        ("BALLINMORE (Coastline News)", "Coastline News"),
+        ("SEOUL, March 3 (Reuters)", "Reuters"),
+        ("BALLINMORE", ""),
+        (None, ""),
+    ],
+)
 def test_the_outlet_is_the_datelines_part_in_parentheses(dateline, outlet):
     assert pipeline.dateline_outlet(dateline) == outlet
 
@@ -127,10 +139,16 @@ def test_the_api_fills_a_pasted_articles_details_from_its_header(header, django_
         response = client.post("/api/v1/articles/", {"text": TEXT}, format="json")
     assert response.status_code == 202, response.content
     body = client.get(f"/api/v1/articles/{response.json()['id']}/").json()
-    assert (body["title"], body["byline"], body["outlet"]["name"]) == (HEADER.title, "Petra Lindqvist", "Coastline News")
+    assert (body["title"], body["byline"], body["outlet"]["name"]) == (
+        HEADER.title,
+        "Petra Lindqvist",
+        "Coastline News",
+    )
 
 
-def test_the_admin_form_fills_a_pasted_articles_details_from_its_header(header, admin_client, django_capture_on_commit_callbacks):
+def test_the_admin_form_fills_a_pasted_articles_details_from_its_header(
+    header, admin_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post("/admin/claims/article/add/", {"text": TEXT, "title": "", "byline": ""})
     assert response.status_code == 302
@@ -148,8 +166,11 @@ def test_the_ingest_command_fills_a_files_details_from_its_header(header, tmp_pa
 
 
 def test_the_real_reader_finds_the_header_of_hard_wrapped_wire_copy():
-    case = next(c for c in map(json.loads, CASES.read_text(encoding="utf-8").splitlines())
-                if c["id"] == "wire-hard-wrapped-furniture")
+    case = next(
+        c
+        for c in map(json.loads, CASES.read_text(encoding="utf-8").splitlines())
+        if c["id"] == "wire-hard-wrapped-furniture"
+    )
     found = read_header(case["text"])
     expected = case["header"]
     assert found.title == expected["title"]

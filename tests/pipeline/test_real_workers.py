@@ -60,7 +60,8 @@ def test_a_killed_pool_process_has_its_task_redelivered(start_worker) -> None:
     article = submit_article(text="Valley\n\n" + PARAGRAPH * 120, title="Valley").article
     assert wait_until(lambda: _status(article.pk) == "extracting", timeout=120, interval=0.05)
     # Kill only the pool child: acks_late + reject_on_worker_lost put the message back.
-    children = open(f"/proc/{worker.pid}/task/{worker.pid}/children").read().split()
+    with open(f"/proc/{worker.pid}/task/{worker.pid}/children") as listing:
+        children = listing.read().split()
     assert children, "the worker has no pool process"
     for child in children:
         os.kill(int(child), signal.SIGKILL)

@@ -149,7 +149,9 @@ def test_the_sweeper_requeues_articles_stuck_past_the_limit(db, monkeypatch) -> 
 def test_store_claims_skips_spans_outside_the_text(db) -> None:
     article = Article.objects.create(text="Short text.", fingerprint="x")
     bad = ExtractedClaim(kind="direct", content="nope", content_spans=[(5, 500)])
-    good = ExtractedClaim(kind="indirect", content="Short", content_spans=[(0, 5)], speaker="Ann Lee", speaker_kind="person")
+    good = ExtractedClaim(
+        kind="indirect", content="Short", content_spans=[(0, 5)], speaker="Ann Lee", speaker_kind="person"
+    )
     stored = store_claims(article=article, extracted=[bad, good])
     assert [c.content for c in stored] == ["Short"]
     assert Claim.objects.get().speaker.name == "Ann Lee"
@@ -168,7 +170,9 @@ def test_a_failure_to_queue_alerts_is_retried_by_the_sweeper(db, monkeypatch) ->
     assert new_ids and article.status == Article.Status.DONE
     assert article.alerts_queued_at is None
 
-    monkeypatch.setattr("claims.services.alerts.queue_alerts_for_claims", lambda *, claim_ids, claims=None: calls.append(claim_ids))
+    monkeypatch.setattr(
+        "claims.services.alerts.queue_alerts_for_claims", lambda *, claim_ids, claims=None: calls.append(claim_ids)
+    )
     assert pipeline.sweep_unannounced_articles(older_than=timedelta(0)) == [article.pk]
     assert calls == [new_ids]
     article.refresh_from_db()

@@ -73,7 +73,9 @@ def test_the_data_feed_lists_only_published_fact_checks_as_their_pages_describe_
 
 def test_a_correction_dates_the_feed_item_and_the_feed(client, checks) -> None:
     feed = data_feed(client)
-    corrected = next(i for i in feed["dataFeedElement"] if i["item"][0]["claimReviewed"] == "Exports doubled last year.")
+    corrected = next(
+        i for i in feed["dataFeedElement"] if i["item"][0]["claimReviewed"] == "Exports doubled last year."
+    )
     assert corrected["dateCreated"] == at(22).isoformat()
     assert corrected["dateModified"] == at(27).isoformat()
     assert corrected["item"][0]["dateModified"] == "2026-11-27"
@@ -97,12 +99,19 @@ def test_the_data_feed_costs_the_same_queries_for_two_or_forty_fact_checks(clien
 
     few = queries()
     for n in range(38):
-        make_claim(content=f"Claim number {n} was said.", speaker=speaker, status=S.PUBLISHED, rating=rating("true"),
-                   published_at=at(1))
+        make_claim(
+            content=f"Claim number {n} was said.",
+            speaker=speaker,
+            status=S.PUBLISHED,
+            rating=rating("true"),
+            published_at=at(1),
+        )
     assert queries() == few
 
 
-def test_the_atom_feed_has_an_entry_per_published_fact_check_updated_by_its_correction(client, checks, settings) -> None:
+def test_the_atom_feed_has_an_entry_per_published_fact_check_updated_by_its_correction(
+    client, checks, settings
+) -> None:
     response = client.get("/fact-checks/feed.atom")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")

@@ -54,7 +54,9 @@ class SmtpSink:
                 # As a mail server does when it shuts down: a clear "not accepted", so the client
                 # knows to try again, never a message kept without its 250 reaching the client.
                 return "421 Service shutting down, try again later"
-            self.messages.append(Received(tuple(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
+            self.messages.append(
+                Received(tuple(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content))
+            )
         return "250 Message accepted for delivery"
 
     @property

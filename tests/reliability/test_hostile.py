@@ -273,7 +273,9 @@ def via_token(case: Hostile, entry: str, *, client, owner) -> Outcome:
     assert subscription.active is True, "a refused link still changed the subscription"
     page = answer.content.decode(errors="replace")
     # The reason the page gives (the problem page's message, or Django's own 404 page's title).
-    found = re.search(r'<p class="problem">(.*?)</p>', page, re.DOTALL) or re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    found = re.search(r'<p class="problem">(.*?)</p>', page, re.DOTALL) or re.search(
+        r"<title>(.*?)</title>", page, re.DOTALL
+    )
     assert found, f"{answer.status_code} without a reason"
     return Outcome("refused", " ".join(found.group(1).split()))
 
@@ -289,13 +291,21 @@ def via_email(case: Hostile, *, smtp, owner, capture) -> Outcome:
     fields: dict = case.payload
     create_subscription(owner=owner, name=fields.get("subscription", "Tax watch"), keywords=["tax"])
     content = "The tax rise is the largest ever"
-    article = submit_article(text=f"{content}, she said.", title=fields.get("title", "Budget day"),
-                             byline=fields.get("byline", "")).article
+    article = submit_article(
+        text=f"{content}, she said.", title=fields.get("title", "Budget day"), byline=fields.get("byline", "")
+    ).article
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DONE)
     speaker = Speaker.objects.create(name=fields.get("speaker", "Ana Souza")[:200], normalized_name="ana souza")
-    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content=content, content_start=0,
-                                 content_end=len(content), checkworthiness=0.5, speaker=speaker,
-                                 fingerprint=claim_fingerprint(content))
+    claim = Claim.objects.create(
+        article=article,
+        kind=Claim.Kind.DIRECT,
+        content=content,
+        content_start=0,
+        content_end=len(content),
+        checkworthiness=0.5,
+        speaker=speaker,
+        fingerprint=claim_fingerprint(content),
+    )
     with capture(execute=True):
         queue_alerts_for_claims(claim_ids=[claim.pk])
     assert len(smtp.messages) == 1, "the alert was not delivered"
@@ -312,7 +322,9 @@ def via_email(case: Hostile, *, smtp, owner, capture) -> Outcome:
     html = received.part("text/html")
     assert "<script>" not in html and "onerror=alert" not in html.replace("onerror=alert(2)&gt;", "")
     assert message.policy is not None and default is not None
-    return Outcome("done", "delivered once, to the subscriber only; one-line subject; no header-like line in either part")
+    return Outcome(
+        "done", "delivered once, to the subscriber only; one-line subject; no header-like line in either part"
+    )
 
 
 def via_workflow(case: Hostile, *, client, token: str) -> Outcome:
@@ -321,10 +333,23 @@ def via_workflow(case: Hostile, *, client, token: str) -> Outcome:
     path, body = case.payload
     article = Article.objects.create(text="Text.", fingerprint="wf", status=Article.Status.DONE)
     speaker = Speaker.objects.create(name="Ana Souza", normalized_name="ana souza")
-    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content="Taxes rose.", content_start=0,
-                                 content_end=11, checkworthiness=0.5, speaker=speaker, fingerprint="wf-claim")
-    response = client.generic("POST", f"/api/v1/claims/{claim.pk}/{path}/", json.dumps(body).encode(),
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    claim = Claim.objects.create(
+        article=article,
+        kind=Claim.Kind.DIRECT,
+        content="Taxes rose.",
+        content_start=0,
+        content_end=11,
+        checkworthiness=0.5,
+        speaker=speaker,
+        fingerprint="wf-claim",
+    )
+    response = client.generic(
+        "POST",
+        f"/api/v1/claims/{claim.pk}/{path}/",
+        json.dumps(body).encode(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
     outcome = _api_refusal(response)
     claim.refresh_from_db()
     if outcome.kind == "refused":
@@ -337,9 +362,19 @@ def via_admin_workflow(case: Hostile, *, client) -> Outcome:
 
     view, data = case.payload
     article = Article.objects.create(text="Text.", fingerprint="awf", status=Article.Status.DONE)
-    claim = Claim.objects.create(article=article, kind=Claim.Kind.DIRECT, content="Taxes rose.", content_start=0,
-                                 content_end=11, checkworthiness=0.5, status=Claim.Status.TRIAGED, fingerprint="awf-c")
-    url = reverse("admin:claims_claim_workflow" if view == "workflow" else "admin:claims_claim_same_as", args=[claim.pk])
+    claim = Claim.objects.create(
+        article=article,
+        kind=Claim.Kind.DIRECT,
+        content="Taxes rose.",
+        content_start=0,
+        content_end=11,
+        checkworthiness=0.5,
+        status=Claim.Status.TRIAGED,
+        fingerprint="awf-c",
+    )
+    url = reverse(
+        "admin:claims_claim_workflow" if view == "workflow" else "admin:claims_claim_same_as", args=[claim.pk]
+    )
     response = client.post(url, data, follow=True)
     assert response.status_code < 500, response.status_code
     claim.refresh_from_db()
@@ -376,8 +411,16 @@ def _limits(settings, guard_open_for_test_server) -> None:
 
 @pytest.mark.parametrize(("case", "entry"), CASES)
 def test_hostile_input_is_refused_with_a_reason_or_processed(
-    case: Hostile, entry: str, client, editor, api_token, hostile_server, tmp_path,
-    django_capture_on_commit_callbacks, record_outcome, request,
+    case: Hostile,
+    entry: str,
+    client,
+    editor,
+    api_token,
+    hostile_server,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    record_outcome,
+    request,
 ) -> None:
     hostile_server.serve("/pages/good", Route(body=_html(GOOD_STORY)))
     capture = django_capture_on_commit_callbacks
@@ -421,17 +464,30 @@ def test_hostile_input_is_refused_with_a_reason_or_processed(
         assert outcome.reason.strip(), "refused without a reason"
         assert re.search(reason, outcome.reason, re.IGNORECASE | re.DOTALL), f"unexpected reason: {outcome.reason}"
     if case.forbidden:
-        stored = " ".join(
-            " ".join(row) for row in Article.objects.values_list("title", "text", "error")
-        ) + " ".join(" ".join(row) for row in Feed.objects.values_list("title", "last_error"))
+        stored = " ".join(" ".join(row) for row in Article.objects.values_list("title", "text", "error")) + " ".join(
+            " ".join(row) for row in Feed.objects.values_list("title", "last_error")
+        )
         assert not re.search(case.forbidden, stored), "hostile content leaked into storage"
 
 
 def test_the_corpus_holds_more_than_150_hostile_inputs_across_every_entry_point() -> None:
     assert len(ALL) > 150
     entries = {entry for case in ALL for entry in case.entries}
-    assert entries == {"api", "admin", "admin-file", "ingest", "feed", "subscription-api", "subscription-admin",
-                       "unsubscribe", "manage", "email", "workflow", "admin-workflow", "command"}
+    assert entries == {
+        "api",
+        "admin",
+        "admin-file",
+        "ingest",
+        "feed",
+        "subscription-api",
+        "subscription-admin",
+        "unsubscribe",
+        "manage",
+        "email",
+        "workflow",
+        "admin-workflow",
+        "command",
+    }
     assert len({case.name for case in ALL}) == len(ALL), "case names must be unique (they name the pages)"
 
 
@@ -441,7 +497,10 @@ def test_ingest_exits_non_zero_with_the_reason_for_a_binary_file(tmp_path) -> No
     path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\xfd" * 10)
     result = subprocess.run(
         [sys.executable, "manage.py", "ingest", "--no-progress", str(path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "UTF-8" in result.stdout + result.stderr

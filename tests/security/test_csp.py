@@ -22,7 +22,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 LISTENER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+  window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
+                              + ' at ' + e.sourceFile + ':' + e.lineNumber);
 });
 """
 

@@ -268,7 +268,9 @@ def test_proposing_a_rating_needs_research_rights_and_a_current_label(wf_reader,
     workflow.retire_rating(rating=rating("pants-on-fire"), user=wf_admin)
     with pytest.raises(InvalidInput, match="retired"):
         workflow.propose_rating(claim=claim, rating=rating("pants-on-fire"), user=wf_researcher)
-    assert workflow.propose_rating(claim=claim, rating=rating("true"), user=wf_researcher).proposed_rating.slug == "true"
+    assert (
+        workflow.propose_rating(claim=claim, rating=rating("true"), user=wf_researcher).proposed_rating.slug == "true"
+    )
 
 
 # --- evidence and notes ---------------------------------------------------------------------------
@@ -276,9 +278,17 @@ def test_proposing_a_rating_needs_research_rights_and_a_current_label(wf_reader,
 
 def test_evidence_is_added_with_all_its_fields(wf_researcher):
     claim = make_claim(status=S.RESEARCHING)
-    item = workflow.add_evidence(claim=claim, user=wf_researcher, url="https://ons.gov.uk/t1", title="Table 1",
-                                 publisher="ONS", excerpt="fell 10%", stance="contradicts", type="official",
-                                 independence_group="ONS")
+    item = workflow.add_evidence(
+        claim=claim,
+        user=wf_researcher,
+        url="https://ons.gov.uk/t1",
+        title="Table 1",
+        publisher="ONS",
+        excerpt="fell 10%",
+        stance="contradicts",
+        type="official",
+        independence_group="ONS",
+    )
     assert (item.publisher, item.stance, item.type, item.added_by) == ("ONS", "contradicts", "official", wf_researcher)
 
 
@@ -305,7 +315,9 @@ def test_the_same_source_url_is_not_added_twice(wf_researcher):
         workflow.add_evidence(claim=claim, user=wf_researcher, url="https://ons.gov.uk/t1")
 
 
-def test_evidence_on_a_published_fact_check_changes_only_with_correction_rights(wf_editor, ready_for_review, wf_researcher2):
+def test_evidence_on_a_published_fact_check_changes_only_with_correction_rights(
+    wf_editor, ready_for_review, wf_researcher2
+):
     claim = published(ready_for_review, by=wf_editor)
     with pytest.raises(NotAllowed, match="only an editor correcting"):
         workflow.add_evidence(claim=claim, user=wf_researcher2, url="https://example.org/new")

@@ -27,8 +27,11 @@ def api(user: User) -> APIClient:
 
 
 def test_an_admin_registers_an_endpoint_through_the_api_and_gets_its_secret(owner, receiver: Receiver) -> None:
-    response = api(owner).post("/api/v1/webhooks/", {"name": "Chat", "url": receiver.url,
-                                                     "event_types": ["claim.published", "claim.detected"]}, format="json")
+    response = api(owner).post(
+        "/api/v1/webhooks/",
+        {"name": "Chat", "url": receiver.url, "event_types": ["claim.published", "claim.detected"]},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["secret"].startswith("whsec_") and body["active"] is True
@@ -38,12 +41,18 @@ def test_an_admin_registers_an_endpoint_through_the_api_and_gets_its_secret(owne
 
 def test_the_api_refuses_a_private_url_and_an_unknown_event_with_reasons(owner, settings) -> None:
     client = api(owner)
-    response = client.post("/api/v1/webhooks/", {"name": "x", "url": "http://10.1.2.3/hook",
-                                                 "event_types": ["claim.detected"]}, format="json")
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"name": "x", "url": "http://10.1.2.3/hook", "event_types": ["claim.detected"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert "cannot receive webhooks" in response.json()["error"]["fields"]["url"][0]
-    response = client.post("/api/v1/webhooks/", {"name": "x", "url": "https://example.org/hook",
-                                                 "event_types": ["claim.deleted"]}, format="json")
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"name": "x", "url": "https://example.org/hook", "event_types": ["claim.deleted"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"event_types.0": ['"claim.deleted" is not a valid choice.']}
 
@@ -53,8 +62,9 @@ def test_a_reader_may_not_see_or_register_endpoints(receiver: Receiver, db) -> N
     reader.groups.add(Group.objects.get(name="Reader"))
     client = api(reader)
     assert client.get("/api/v1/webhooks/").status_code == 403
-    response = client.post("/api/v1/webhooks/", {"name": "x", "url": receiver.url, "event_types": ["claim.detected"]},
-                           format="json")
+    response = client.post(
+        "/api/v1/webhooks/", {"name": "x", "url": receiver.url, "event_types": ["claim.detected"]}, format="json"
+    )
     assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
 
 
@@ -86,8 +96,9 @@ def test_a_bad_replay_moment_is_a_400(owner, make_endpoint) -> None:
 
 def test_turning_a_disabled_endpoint_back_on_clears_why_it_was_off(owner, make_endpoint) -> None:
     endpoint = make_endpoint()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False, disabled_reason="Disabled: 410.",
-                                                          failing_since=timezone.now())
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        active=False, disabled_reason="Disabled: 410.", failing_since=timezone.now()
+    )
     response = api(owner).patch(f"/api/v1/webhooks/{endpoint.pk}/", {"active": True}, format="json")
     assert response.status_code == 200
     assert response.json()["disabled_reason"] == "" and response.json()["failing_since"] is None
@@ -96,8 +107,10 @@ def test_turning_a_disabled_endpoint_back_on_clears_why_it_was_off(owner, make_e
 def test_the_admin_form_refuses_a_private_url_with_the_services_words(owner) -> None:
     client = Client()
     client.force_login(owner)
-    response = client.post("/admin/claims/webhookendpoint/add/", {
-        "name": "Chat", "url": "http://192.168.1.10/hook", "event_types": ["claim.detected"], "active": "on"})
+    response = client.post(
+        "/admin/claims/webhookendpoint/add/",
+        {"name": "Chat", "url": "http://192.168.1.10/hook", "event_types": ["claim.detected"], "active": "on"},
+    )
     assert response.status_code == 200
     assert "This URL cannot receive webhooks" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
@@ -108,8 +121,10 @@ def test_the_admin_registers_an_endpoint_and_replays_a_delivery(
 ) -> None:
     client = Client()
     client.force_login(owner)
-    response = client.post("/admin/claims/webhookendpoint/add/", {
-        "name": "Chat", "url": receiver.url, "event_types": ["claim.detected"], "active": "on"})
+    response = client.post(
+        "/admin/claims/webhookendpoint/add/",
+        {"name": "Chat", "url": receiver.url, "event_types": ["claim.detected"], "active": "on"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.secret.startswith("whsec_") and endpoint.owner == owner

@@ -92,7 +92,9 @@ def test_an_endpoint_gets_only_the_event_types_it_asked_for(
     assert receiver.received == [] and not WebhookDelivery.objects.exists()
 
 
-def _deliver(endpoint: WebhookEndpoint, captured, event_type: str = E.CLAIM_DETECTED, key: str = "k1") -> WebhookDelivery:
+def _deliver(
+    endpoint: WebhookEndpoint, captured, event_type: str = E.CLAIM_DETECTED, key: str = "k1"
+) -> WebhookDelivery:
     with captured(execute=True):
         webhooks.queue_events([webhooks.Event(event_type, key, {"hello": key})])
     return WebhookDelivery.objects.get(endpoint=endpoint, event_id=webhooks.Event(event_type, key, {}).id)
@@ -240,11 +242,19 @@ def test_a_rotated_secret_signs_alongside_the_old_one_for_a_day(
         Webhook(old).verify(later.body, later.headers)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8000/hooks", "http://10.0.0.7/hooks", "http://169.254.169.254/latest/meta-data",
-    "http://[::1]/hooks", "http://2130706433/hooks", "ftp://example.org/hooks", "http://user:pw@example.org/",
-    "not a url",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hooks",
+        "http://10.0.0.7/hooks",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hooks",
+        "http://2130706433/hooks",
+        "ftp://example.org/hooks",
+        "http://user:pw@example.org/",
+        "not a url",
+    ],
+)
 def test_endpoints_on_private_addresses_or_odd_forms_are_refused(owner, url: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         webhooks.create_endpoint(owner=owner, name="x", url=url, event_types=[E.CLAIM_DETECTED])

@@ -52,14 +52,17 @@ def test_a_replayed_delivery_gets_its_whole_retry_window_again(receiver, make_en
     delivery = WebhookDelivery.objects.get()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.FAILED, attempts=30,
                                                           created_at=timezone.now() - timedelta(days=4))
-    assert webhooks.replay_deliveries(deliveries=[WebhookDelivery.objects.get(pk=delivery.pk)], user=endpoint.owner) == 1
+    assert (
+        webhooks.replay_deliveries(deliveries=[WebhookDelivery.objects.get(pk=delivery.pk)], user=endpoint.owner) == 1
+    )
     webhooks.send_delivery(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.PENDING, 1)
 
 
-def test_one_failure_after_a_quiet_spell_starts_a_new_run_instead_of_disabling(receiver, make_endpoint,
-                                                                               ready_for_review, wf_editor):
+def test_one_failure_after_a_quiet_spell_starts_a_new_run_instead_of_disabling(
+    receiver, make_endpoint, ready_for_review, wf_editor
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -88,7 +91,10 @@ def test_the_admin_says_why_a_second_rotation_is_refused(client, make_endpoint, 
     endpoint = make_endpoint(WebhookEndpoint.Event.CLAIM_PUBLISHED)
     client.force_login(owner)
     for _ in range(2):
-        response = client.post("/admin/claims/webhookendpoint/",
-                               {"action": "rotate_secret", "_selected_action": [endpoint.pk]}, follow=True)
+        response = client.post(
+            "/admin/claims/webhookendpoint/",
+            {"action": "rotate_secret", "_selected_action": [endpoint.pk]},
+            follow=True,
+        )
     assert response.status_code == 200
     assert "rotation is still in progress" in response.content.decode()
