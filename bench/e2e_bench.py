@@ -148,7 +148,7 @@ class Services:
         self.logs.append(log)
         proc = subprocess.Popen(
             argv, cwd=ROOT, env={**self.env, **(extra or {})}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=open(log, "w"),
+            stdout=subprocess.DEVNULL, stderr=open(log, "w"),  # noqa: SIM115 - open as long as the process
         )
         self.procs.append(proc)
         return proc
@@ -415,7 +415,8 @@ def main() -> int:
         # pipeline's own cost (a reader load here would take CPU from the two extraction processes
         # on a small machine and be counted against the pipeline).
         sessions = {
-            proc.pid: label for proc, label in zip(services.procs, ["gunicorn", "extraction worker", "mail worker"])
+            proc.pid: label
+            for proc, label in zip(services.procs, ["gunicorn", "extraction worker", "mail worker"], strict=False)
         }
         cpu0 = cpu_seconds_by_group(sessions)
         x0 = xacts(connection)

@@ -78,7 +78,7 @@ def speaker_shares(texts_: list[str]) -> tuple[int, float, float]:
     """(claims, share with no resolved speaker, share with a pronoun mention left unresolved)."""
     from claims.extraction import extract_many
     n = none = pron = 0
-    for t, claims in zip(texts_, extract_many(texts_)):
+    for t, claims in zip(texts_, extract_many(texts_), strict=True):
         for c in claims:
             n += 1
             if not c.speaker:
@@ -162,13 +162,20 @@ def main():
     ctx = mp.get_context("spawn")
     halves = [corpus[0::2], corpus[1::2]]
     with ctx.Pool(1, initializer=_init) as pool:
-        t = time.perf_counter(); pool.map(_work, [corpus]); t1 = time.perf_counter() - t
+        t = time.perf_counter()
+        pool.map(_work, [corpus])
+        t1 = time.perf_counter() - t
     with ctx.Pool(2, initializer=_init) as pool:
         pool.map(_init_noop, [0, 1])
-        t = time.perf_counter(); pool.map(_work, halves); t2 = time.perf_counter() - t
+        t = time.perf_counter()
+        pool.map(_work, halves)
+        t2 = time.perf_counter() - t
 
     q = ctx.Queue()
-    p = ctx.Process(target=_rss_child, args=(q,)); p.start(); before, after = q.get(); p.join()
+    p = ctx.Process(target=_rss_child, args=(q,))
+    p.start()
+    before, after = q.get()
+    p.join()
 
     # linear time: an ordinary megabyte vs a pathological one of the same size
     size = 200_000 if quick else 1_000_000

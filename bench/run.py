@@ -52,7 +52,7 @@ def _merge(old: str, new: list[str]) -> list[str]:
 
     old_head, old_parts = split(old.splitlines())
     new_head, new_parts = split("\n".join(new).splitlines())
-    stamp = next((l for l in new_head if l.startswith("Run with")), "")
+    stamp = next((line for line in new_head if line.startswith("Run with")), "")
     merged = list(old_head)
     for title, body in old_parts.items():
         if title in new_parts:

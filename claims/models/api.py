@@ -23,9 +23,6 @@ class ApiToken(models.Model):
 class IdempotencyKey(models.Model):
     """An `Idempotency-Key` header seen on a create: a retried request returns the first article."""
 
-    def __str__(self) -> str:
-        return f"{self.user_id} / {self.key}"
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=200)
     article = models.ForeignKey("claims.Article", on_delete=models.CASCADE)
@@ -33,3 +30,6 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.key}"

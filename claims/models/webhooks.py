@@ -88,9 +88,6 @@ class WebhookDelivery(models.Model):
 class WebhookAttempt(models.Model):
     """One POST: what came back (or why nothing did), and how long it took."""
 
-    def __str__(self) -> str:
-        return f"{self.delivery_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
-
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     at = models.DateTimeField(auto_now_add=True)
     status_code = models.PositiveIntegerField(null=True, blank=True)
@@ -100,3 +97,6 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
