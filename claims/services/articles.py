@@ -193,7 +193,9 @@ def enqueue_processing(*, article_id: int) -> None:
 
 
 def retry_article(*, article_id: int) -> Article:
-    """Put a failed (or stuck) article back in the queue, keeping its attempts count."""
+    """Put a failed (or stuck) article back in the queue for a fresh run: the error is cleared, the
+    attempt count starts again at 0 (an editor asked for it, so the retry limit applies anew), and
+    it leaves any batch whose worker died. A processed article is refused."""
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
         if article.status == Article.Status.DONE:

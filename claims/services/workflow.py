@@ -1,8 +1,13 @@
-"""The editorial workflow: every change of a claim's status, assignee or rating goes through here.
+"""The editorial workflow: every editorial write on a claim goes through here -- its status
+(`transition`), assignee (`assign`), proposed rating, same-claim link and speaker -- and retiring
+a rating label. Evidence and notes are written by `claims.services.evidence` and re-exported here,
+so callers find every editorial write in one module.
 
 One table (`TRANSITIONS`) says which moves exist, which permission each needs and which guards
-it runs, so the admin buttons, the API and any command agree on the rules by construction.
-Permissions are checked here, on the server: hiding a button is a courtesy, not a control.
+(evidence, four eyes, a conclusion, a rating, a speaker) each runs; the constants beside it
+(`NEXT_STATUS`, `RATED_TARGETS`, `RATABLE_STATUSES`, `OPEN_STATUSES`) are the rest of the rules the
+admin, the API and the public pages ask instead of keeping copies. Permissions are checked here, on
+the server, at the moment of the action: hiding a button is a courtesy, not a control.
 """
 from __future__ import annotations
 
