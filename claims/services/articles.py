@@ -21,7 +21,6 @@ from claims.models import Article, Feed, Outlet
 from claims.services import enqueue
 from claims.services.errors import InvalidInput
 from claims.text import one_line  # the rule lives in claims.text; services import it from here too
-from claims.text import one_line  # the rule lives in claims.text; services import it from here too
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from claims.models import Claim, ClaimContribution, Evidence, Note, Speaker, SpeakerAlias
+from claims.models.workflow import EVIDENCE_REMOVED
 from claims.selectors.access import can as _can
 from claims.selectors.access import is_public
-from claims.models.workflow import EVIDENCE_REMOVED
 from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 
