@@ -8,6 +8,7 @@ hop goes through the guard again. Environment proxies are deliberately not used.
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -122,10 +123,8 @@ class Deadline:
 
 
 def _shutdown(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed: nothing left to wake
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed: nothing left to wake
 
 
 def fetch_url(
@@ -244,10 +243,7 @@ def _pool(
     """A one-connection pool pinned to `address`; https still verifies the certificate of `host`.
     Its connections hand their socket to the deadline as soon as it exists."""
     common = {"host": str(address), "port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
-    if target.scheme == "http":
-        pool = urllib3.HTTPConnectionPool(**common)
-    else:
-        pool = _https_pool(target, common)
+    pool = urllib3.HTTPConnectionPool(**common) if target.scheme == "http" else _https_pool(target, common)
     pool.ConnectionCls = _under_deadline(pool.ConnectionCls, deadline)
     return pool
 

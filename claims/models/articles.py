@@ -59,7 +59,8 @@ class Article(models.Model):
         URL = "url", "URL"
         FEED = "feed", "Feed"
 
-    url = models.URLField(max_length=2048, null=True, blank=True)
+    # NULL, not "", for a typed text: the unique URL constraint must let many URL-less articles be.
+    url = models.URLField(max_length=2048, null=True, blank=True)  # noqa: DJ001
     canonical_url = models.URLField(max_length=2048, blank=True, default="")
     title = models.CharField(max_length=500, blank=True, default="")
     byline = models.CharField(max_length=500, blank=True, default="")

@@ -17,7 +17,8 @@ class Speaker(models.Model):
     # casefolded, whitespace-collapsed name: the identity we match on.
     normalized_name = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.PERSON)
-    title = models.CharField(max_length=500, blank=True, default="", help_text="Title or affiliation as the text gives it.")
+    title = models.CharField(max_length=500, blank=True, default="",
+                             help_text="Title or affiliation as the text gives it.")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +167,8 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=["direct", "partial", "indirect"]), name="claim_kind_valid"),
             models.CheckConstraint(
-                condition=Q(stance__in=["asserts", "denies", "accuses", "promises", "warns", "predicts", "believes", "asks"]),
+                condition=Q(stance__in=["asserts", "denies", "accuses", "promises", "warns", "predicts", "believes",
+                                        "asks"]),
                 name="claim_stance_valid",
             ),
             models.CheckConstraint(

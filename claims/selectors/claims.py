@@ -86,7 +86,8 @@ def similar_claims(*, claim: Claim, limit: int = 5, threshold: float | None = No
 
     recent = [] if only_rated else list(base.order_by("-created_at").values_list("pk", "content")[:FALLBACK_CANDIDATES])
     rated = list(
-        base.filter(status__in=PUBLIC_STATUSES).order_by("-published_at").values_list("pk", "content")[:FALLBACK_CANDIDATES]
+        base.filter(status__in=PUBLIC_STATUSES).order_by("-published_at")
+        .values_list("pk", "content")[:FALLBACK_CANDIDATES]
     )
     scores: dict[int, float] = {}
     for pk, content in recent + rated:
@@ -166,7 +167,8 @@ class TimelineEvent:
     kind: str = "transition"
 
 
-_TRACKED = {"assignee_id": "Assigned to", "proposed_rating_id": "Proposed rating", "same_as_id": "Linked as same claim as"}
+_TRACKED = {"assignee_id": "Assigned to", "proposed_rating_id": "Proposed rating",
+            "same_as_id": "Linked as same claim as"}
 # Transitions worded as what happened ("Sent back to research"), not only as two statuses.
 _MOVES = {
     (S.NEW, S.TRIAGED): "Triaged", (S.NEW, S.DISMISSED): "Dismissed", (S.TRIAGED, S.DISMISSED): "Dismissed",

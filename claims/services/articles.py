@@ -108,7 +108,9 @@ def outlet_for_url(url: str) -> Outlet | None:
     return outlet
 
 
-def _existing(*, url: str | None, fingerprint: str, feed: Feed | None, feed_guid: str, canonical_url: str) -> Article | None:
+def _existing(
+    *, url: str | None, fingerprint: str, feed: Feed | None, feed_guid: str, canonical_url: str
+) -> Article | None:
     match = Q(pk__in=[])
     if url:
         match |= Q(url=url) | Q(canonical_url=url)
@@ -178,7 +180,8 @@ def submit_article(
             transaction.on_commit(lambda: enqueue_processing(article_id=article.pk))
     except IntegrityError:
         # Someone submitted the same article at the same moment: theirs won, return it.
-        existing = _existing(url=url, fingerprint=fingerprint, feed=feed, feed_guid=feed_guid, canonical_url=canonical_url)
+        existing = _existing(url=url, fingerprint=fingerprint, feed=feed, feed_guid=feed_guid,
+                             canonical_url=canonical_url)
         if existing is None:
             raise
         return Submission(existing, False)

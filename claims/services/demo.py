@@ -166,8 +166,10 @@ def _workflow(users: dict[str, User]) -> None:
 
     corrected = _research(
         corrected, researcher=researcher, editor=editor,
-        sources=[("https://stats.port-alder.example/commuting-2025", "Commuting survey 2025", "Port Alder statistics office"),
-                 ("https://transport.region.example/bridge-model", "Bridge traffic model", "Regional transport authority")],
+        sources=[("https://stats.port-alder.example/commuting-2025", "Commuting survey 2025",
+                  "Port Alder statistics office"),
+                 ("https://transport.region.example/bridge-model", "Bridge traffic model",
+                  "Regional transport authority")],
         rating="mostly-false",
         conclusion="The transport authority's own model expects commutes across the harbour to fall by about a "
                    "quarter, not by half, and for about 7,000 households rather than twelve thousand.",
@@ -205,7 +207,8 @@ def _workflow(users: dict[str, User]) -> None:
     left = [c for c in everyone if c.pk not in chosen]
     dismiss = _pick(left, "attendance") if left else None
     if dismiss is not None:
-        workflow.transition(claim=dismiss, to=S.DISMISSED, user=researcher, note="Attendance figure, not a claim to check.")
+        workflow.transition(claim=dismiss, to=S.DISMISSED, user=researcher,
+                            note="Attendance figure, not a claim to check.")
 
 
 def load_demo(*, password: str) -> DemoResult:

@@ -56,7 +56,8 @@ def clean_evidence_fields(fields: dict[str, Any], *, partial: bool = False) -> d
             continue
         value = "" if value is None else str(value).strip()
         if name in _MAX_LENGTHS and len(value) > _MAX_LENGTHS[name]:
-            raise InvalidInput(f"The {name.replace('_', ' ')} is longer than {_MAX_LENGTHS[name]:,} characters.", field=name)
+            raise InvalidInput(f"The {name.replace('_', ' ')} is longer than {_MAX_LENGTHS[name]:,} characters.",
+                               field=name)
         cleaned[name] = value
     if not partial or "url" in cleaned:
         url = cleaned.get("url", "")

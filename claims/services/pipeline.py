@@ -153,7 +153,9 @@ def _fetch(article: Article) -> bool:
     if not text.strip():
         raise DomainError("The page has no article text.")
     if len(text) > settings.FACTCHECK_MAX_TEXT_CHARS:
-        raise DomainError(f"The page's text has {len(text):,} characters; the limit is {settings.FACTCHECK_MAX_TEXT_CHARS:,}.")
+        raise DomainError(
+            f"The page's text has {len(text):,} characters; the limit is {settings.FACTCHECK_MAX_TEXT_CHARS:,}."
+        )
     fingerprint = text_fingerprint(text)
     twin = Article.objects.filter(fingerprint=fingerprint).exclude(pk=article.pk).first()
     article.text = text
@@ -245,7 +247,8 @@ def _apply_headers(batch: list[Article]) -> None:
             continue
         column = "outlet_id" if field_name == "outlet" else field_name
         cases = [When(pk=pk, then=Value(v.pk if field_name == "outlet" else v)) for pk, v in values.items()]
-        output = Article._meta.get_field(field_name).target_field if field_name == "outlet" else Article._meta.get_field(field_name)
+        model_field = Article._meta.get_field(field_name)
+        output = model_field.target_field if field_name == "outlet" else model_field
         Article.objects.filter(empty, pk__in=list(values)).update(
             **{column: Case(*cases, output_field=output)}, updated_at=timezone.now()
         )
@@ -260,7 +263,7 @@ def _extract_and_store(batch: list[Article]) -> list[Claim]:
     started = time.perf_counter()
     found = list(extraction.iter_extract([a.text for a in batch], on_error=errors.__setitem__))
     seconds = _shares_by_length(batch, time.perf_counter() - started)
-    ok = [(article, claims) for i, (article, claims) in enumerate(zip(batch, found)) if i not in errors]
+    ok = [(article, claims) for i, (article, claims) in enumerate(zip(batch, found, strict=True)) if i not in errors]
     for i, exc in errors.items():
         fail_article(article_id=batch[i].pk, error=f"Internal error: {type(exc).__name__}: {exc}")
     now = timezone.now()
@@ -314,7 +317,8 @@ def process_article(*, article_id: int) -> list[int]:
             # Which article was too long is unknown: each gets a run of its own.
             _release(batch)
             return []
-        fail_article(article_id=article_id, error="Processing took longer than the time limit; the text may be too long.")
+        fail_article(article_id=article_id,
+                     error="Processing took longer than the time limit; the text may be too long.")
         return []
     except DomainError as exc:
         _release(batch[1:])

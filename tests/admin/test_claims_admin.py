@@ -348,7 +348,8 @@ def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
     make_claim(content="taxes rose", article=article, score=0.19999999999999998)
     page = client.get(LIST).content.decode()
     assert (
-        '<span class="fc-article-title">Budget day</span><br><span class="fc-article-meta">Coastline News · 3 Mar 2026</span>'
+        '<span class="fc-article-title">Budget day</span><br>'
+        '<span class="fc-article-meta">Coastline News · 3 Mar 2026</span>'
         in page
     )
     assert "0.20" in page and "0.19999" not in page

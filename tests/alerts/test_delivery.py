@@ -52,7 +52,8 @@ def test_an_ingested_article_produces_one_email_with_the_matching_claims(
         assert f"https://factcheck.example/admin/claims/claim/{first.pk}/change/" in body
         assert f"https://factcheck.example/admin/claims/claim/{second.pk}/change/" in body
         assert "detected by machine and have not been verified" in body
-    unsubscribe = f"https://factcheck.example/alerts/unsubscribe/{make_token(subscription_id=subscription.pk, action='unsubscribe')}/"
+    token = make_token(subscription_id=subscription.pk, action="unsubscribe")
+    unsubscribe = f"https://factcheck.example/alerts/unsubscribe/{token}/"
     assert received.message["List-Unsubscribe"].strip() == f"<{unsubscribe}>"  # may be folded
     assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in text and "/alerts/manage/" in text

@@ -41,7 +41,9 @@ def _subscriptions(user: User) -> Callable[[int, int], None]:
             Subscription(owner=user, name=f"alert {start + i}") for i in range(n)
         )
         Through = Subscription.speakers.through
-        Through.objects.bulk_create(Through(subscription=sub, speaker=sp) for sub, sp in zip(subs, speakers, strict=True))
+        Through.objects.bulk_create(
+            Through(subscription=sub, speaker=sp) for sub, sp in zip(subs, speakers, strict=True)
+        )
 
     return make
 

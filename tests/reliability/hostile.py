@@ -68,7 +68,8 @@ class Hostile:
 
 
 def _html(body: str, title: str = "Hostile page") -> bytes:
-    return f"<!doctype html><html><head><title>{title}</title></head><body><article>{body}</article></body></html>".encode()
+    return (f"<!doctype html><html><head><title>{title}</title></head>"
+            f"<body><article>{body}</article></body></html>").encode()
 
 
 GOOD_STORY = (
