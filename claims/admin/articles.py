@@ -84,6 +84,8 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     actions = ("retry",)
     inlines = (ClaimInline,)
+    # Adds the versions of a refetched page and their diffs (claims/templatetags/claims_versions.py).
+    change_form_template = "admin/claims/article/change_form.html"
 
     class Media:
         css = {"all": ("claims/admin.css",)}

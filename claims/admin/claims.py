@@ -27,6 +27,7 @@ from django.utils.text import Truncator
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
 from claims.admin import rulings as rulings_admin
 from claims.admin.bulk import apply_each
+from claims.admin.versions import QuoteChangedFilter
 from claims.exports import streamed_download
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.access import is_public
@@ -250,6 +251,7 @@ class ClaimAdmin(admin.ModelAdmin):
         ("article__published_at", _titled("article date")),
         ("created_at", _titled("detected")),
         ScoreFilter,
+        QuoteChangedFilter,
         ReaderReportFilter,
     )
     search_fields = ("content", "speaker__name", "article__title")

@@ -32,6 +32,7 @@ SERVICE_FIELDS = (
     "min_checkworthiness",
     "repeats_rated_claim",
     "new_speaker",
+    "quote_changed",
     "cadence",
     "digest_hour",
     "digest_weekday",
@@ -129,7 +130,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "active", "paused_reason")}),
         ("What to alert on (every filter you fill in must match)", {
-            "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker"),
+            "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker",
+                       "quote_changed"),
         }),
         ("When", {"fields": ("cadence", "digest_hour", "digest_weekday", "timezone")}),
         ("Also send to a chat channel or CMS", {"fields": ("webhook_endpoint",)}),
@@ -191,6 +193,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
             parts.append("repeats rated")
         if obj.new_speaker:
             parts.append("new speaker")
+        if obj.quote_changed:
+            parts.append("quote changed in the source")
         return Truncator(", ".join(parts)).chars(120)
 
     def has_module_permission(self, request) -> bool:

@@ -595,8 +595,8 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         model = Subscription
         fields = [
             "id", "name", "speakers", "outlets", "keywords", "kinds", "min_checkworthiness",
-            "repeats_rated_claim", "new_speaker", "cadence", "digest_hour", "digest_weekday", "timezone",
-            "active", "webhook_endpoint", "paused_reason", "last_digest_at", "created_at", "updated_at",
+            "repeats_rated_claim", "new_speaker", "quote_changed", "cadence", "digest_hour", "digest_weekday",
+            "timezone", "active", "webhook_endpoint", "paused_reason", "last_digest_at", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "paused_reason", "last_digest_at", "created_at", "updated_at"]
         # The (owner, name) uniqueness is the service's to check: owner is not a client field.

@@ -6,6 +6,7 @@ from .claims import Claim, Speaker, SpeakerAlias
 from .corrections import Correction, CorrectionNotice
 from .private_feeds import FeedToken, SavedFilter
 from .rulings import RulingSettings
+from .versions import ArticleRefetch, ArticleVersion, QuoteChange
 from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .workflow import ClaimContribution, ClaimTransition, Evidence, Note, Rating, RatingScale
 
@@ -13,6 +14,8 @@ __all__ = [
     "AlertDelivery",
     "ApiToken",
     "Article",
+    "ArticleRefetch",
+    "ArticleVersion",
     "Claim",
     "ClaimContribution",
     "ClaimTransition",
@@ -24,6 +27,7 @@ __all__ = [
     "IdempotencyKey",
     "Note",
     "Outlet",
+    "QuoteChange",
     "Rating",
     "RatingScale",
     "RulingSettings",

@@ -21,6 +21,14 @@ class Subscription(models.Model):
     min_checkworthiness = models.FloatField(default=0.0)
     repeats_rated_claim = models.BooleanField(default=False, help_text="Only claims repeating one we already rated.")
     new_speaker = models.BooleanField(default=False, help_text="Only claims by a speaker seen for the first time.")
+    # Stealth edits (docs/monitoring.md): a subscription with this set is told when the outlet changes
+    # or removes the quote of a claim the newsroom works on (its other filters still apply), instead
+    # of being told about new claims (claims.services.quote_change_alerts).
+    quote_changed = models.BooleanField(
+        default=False, verbose_name="quote changed in the source",
+        help_text="Only claims whose quote the outlet changed or removed after we found it (tracked, "
+                  "researched or published claims).",
+    )
     cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE)
     digest_hour = models.PositiveSmallIntegerField(default=8)
     digest_weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday, for weekly digests.")
@@ -70,6 +78,10 @@ class AlertDelivery(models.Model):
     # Copied from the claim so syndicated repeats are found with one indexed query.
     claim_fingerprint = models.CharField(max_length=64, db_index=True)
     reasons = models.JSONField(default=list, blank=True)
+    # Set for a "quote changed in the source" alert: which change it tells about (one per change).
+    quote_change = models.ForeignKey(
+        "claims.QuoteChange", null=True, blank=True, on_delete=models.CASCADE, related_name="alert_deliveries"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
@@ -83,7 +95,14 @@ class AlertDelivery(models.Model):
         verbose_name_plural = "alert deliveries"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["subscription", "claim"], name="alert_once_per_subscription_claim"),
+            models.UniqueConstraint(
+                fields=["subscription", "claim"], condition=Q(quote_change__isnull=True),
+                name="alert_once_per_subscription_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "quote_change"], condition=Q(quote_change__isnull=False),
+                name="alert_once_per_subscription_quote_change",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed"]), name="alert_status_valid"
             ),

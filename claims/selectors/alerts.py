@@ -219,6 +219,9 @@ def _match_sql(*, claims: Sequence[Claim], hits: list[list]) -> tuple[str, list]
         JOIN {t['claim']} c ON c.id = m.claim_id
         JOIN {t['user']} u ON u.id = s.owner_id
         WHERE s.active AND u.is_active AND u.email <> ''
+          -- "quote changed in the source" subscriptions hear about quote changes, not new claims
+          -- (claims.services.quote_change_alerts).
+          AND NOT s.quote_changed
           AND (NOT {d['has_kinds']} OR {d['kind_in']})
           AND c.checkworthiness >= s.min_checkworthiness
           AND (NOT s.repeats_rated_claim OR {is_repeat})

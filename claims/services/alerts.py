@@ -52,6 +52,7 @@ FIELDS = frozenset(
         "digest_weekday",
         "timezone",
         "active",
+        "quote_changed",  # stealth edits: claims.services.quote_change_alerts
         "webhook_endpoint",
     }
 )
@@ -191,7 +192,7 @@ def clean_subscription_fields(
         clean["kinds"] = _kinds(fields["kinds"])
     if "min_checkworthiness" in fields:
         clean["min_checkworthiness"] = _score(fields["min_checkworthiness"])
-    for flag in ("repeats_rated_claim", "new_speaker", "active"):
+    for flag in ("repeats_rated_claim", "new_speaker", "quote_changed", "active"):
         if flag in fields:
             clean[flag] = _flag(fields[flag], field=flag)
     if "cadence" in fields:
@@ -233,11 +234,13 @@ def _refuse_empty_filters(clean: dict[str, Any], subscription: Subscription | No
             return getattr(subscription, name).exists()
         return getattr(subscription, name)
 
-    dimensions = ("speakers", "outlets", "keywords", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker")
+    dimensions = ("speakers", "outlets", "keywords", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker",
+                  "quote_changed")
     if not any(current(name) for name in dimensions):
         raise InvalidInput(
             "Choose at least one filter (speakers, outlets, keywords, kinds, a minimum check-worthiness, "
-            "repeats of rated claims or new speakers): without one, this subscription would email every claim.",
+            "repeats of rated claims, new speakers or quotes changed in the source): without one, this subscription "
+            "would email every claim.",
             field="filters",
         )
 

@@ -29,6 +29,7 @@ PROCESS_ARTICLE = "claims.tasks.process_article"
 SEND_SUBSCRIPTION_ALERTS = "claims.tasks.send_subscription_alerts"
 SEND_WEBHOOK_DELIVERY = "claims.tasks.send_webhook_delivery"
 SEND_CORRECTION_NOTICE = "claims.tasks.send_correction_notice"
+SEND_QUOTE_CHANGE_NOTICE = "claims.tasks.send_quote_change_notice"
 
 TaskArg = int | str | list[int]
 

@@ -172,6 +172,10 @@ def _fetch(article: Article) -> bool:
     if twin is not None:
         _set_status(article.pk, S.DONE, processed_at=timezone.now(), error=f"Same text as article {twin.pk}.")
         return False
+    # Version 1 of the page, with its own headline: refetches compare with it (stealth edits).
+    from claims.services.versions import record_first_version
+
+    record_first_version(article=article, title=page.title, fetched_at=timezone.now())
     return True
 
 
