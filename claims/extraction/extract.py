@@ -309,7 +309,9 @@ def _within_paragraphs(parsed: Parsed, cues: list[Cue], paras: list[int]) -> lis
     return cues
 
 
-def _reported_claims(cues: list[Cue], qs: _Quotes, text: str) -> tuple[list[_Claim], dict[int, tuple[Cue, float]], set[int]]:
+def _reported_claims(
+    cues: list[Cue], qs: _Quotes, text: str
+) -> tuple[list[_Claim], dict[int, tuple[Cue, float]], set[int]]:
     """Indirect and partial claims from the cues; a cue whose clause is mostly quoted attributes
     those quotations instead (returned as id(quote) -> (cue, quoted share)), and the quotations a
     partial claim quotes from are consumed by it."""
