@@ -125,6 +125,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "endpoint",
         "event_id",
         "event_type",
+        "subscription",
         "payload",
         "status",
         "attempts",
