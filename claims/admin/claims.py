@@ -236,7 +236,7 @@ class ClaimAdmin(admin.ModelAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     # The claim reads as a sentence (speaker, cue, content), so a denial never looks like an assertion.
-    list_display = ("statement", "article_cell", "kind_short", "status", "rating_label", "assignee", "score", "seen")
+    list_display = ("statement", "article_cell", "kind_short", "status", "rating_label", "assignee", "score")
     list_display_links = ("statement",)
     list_select_related = ("speaker", "article", "article__outlet", "rating", "assignee")
     list_filter = (
@@ -307,15 +307,30 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description="seen", ordering="appearances")
     def seen(self, obj: Claim) -> str:
         # "14× this week · 5 speakers", then the totals (docs/monitoring.md, "One ruling, reused").
-        recent, speakers = getattr(obj, "recent_appearances", None), getattr(obj, "recent_speakers", None)
-        week = f"{recent}× this week · {speakers} speaker{'s' if speakers != 1 else ''}" if recent else "not this week"
-        return format_html('<span class="fc-seen" title="{} appearances in all, {} speakers, {} outlets">{}<br>'
-                           '<span class="fc-article-meta">{} in all</span></span>',
-                           obj.appearances, obj.appearance_speakers, obj.appearance_outlets, week, obj.appearances)
+        # Narrow, one fact a line: the list must still fit 1280 px.
+        recent, speakers = getattr(obj, "recent_appearances", 0) or 0, getattr(obj, "recent_speakers", 0) or 0
+        title = (f"{recent} this week by {speakers} speaker{'s' if speakers != 1 else ''}; {obj.appearances} in all, "
+                 f"{obj.appearance_speakers} speakers, {obj.appearance_outlets} outlets")
+        if obj.appearances <= 1:
+            return format_html('<span class="fc-seen" title="{}">once</span>', title)
+        return format_html('<span class="fc-seen" title="{}">{}×<br><span class="fc-article-meta">{} this week<br>'
+                           '{} speaker{}</span></span>', title, obj.appearances, recent, speakers,
+                           "s" if speakers != 1 else "")
+
+    @staticmethod
+    def _triage(request: HttpRequest) -> bool:
+        """The triage queue (new claims): where how often a claim was seen decides what to check."""
+        return request.GET.get("status__exact") == S.NEW or getattr(request, "fc_triage", False)
+
+    def get_list_display(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The "seen" column only in the triage queue: the full list must still fit 1280 px.
+        columns = tuple(super().get_list_display(request))
+        return (*columns, "seen") if self._triage(request) else columns
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        # The week's numbers for the rows shown (a subquery per row of the page).
-        return with_recent_appearances(super().get_queryset(request))
+        queryset = super().get_queryset(request)
+        # The week's numbers for the rows shown (a subquery per row of the page), for the column.
+        return with_recent_appearances(queryset) if self._triage(request) else queryset
 
     @admin.display(description="why check it")
     def reasons(self, obj: Claim) -> str:
@@ -436,6 +451,7 @@ class ClaimAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:index"))
         # `?by=seen`: the most repeated first ("repeated 14 times this week by 5 speakers").
         column = "seen" if request.GET.get("by") == "seen" else "score"
+        request.fc_triage = True  # type: ignore[attr-defined] - the queue's columns, for column_order
         query = urlencode({"status__exact": S.NEW, "o": self.column_order(request, column, descending=True)})
         return HttpResponseRedirect(f"{reverse('admin:claims_claim_changelist')}?{query}")
 

@@ -200,7 +200,12 @@ def test_a_pasted_wire_story_becomes_a_published_and_corrected_fact_check(live_s
     edit.goto(f"{live_server.url}/admin/claims/claim/{top.pk}/change/")
     edit.fill("#fc-note", "The board's figure is for October; the yearly fall is 10 percent.")
     edit.click("button[name=to][value=corrected]")
-    assert "Claim is now corrected." in messages(edit)
+    # Its reach first (docs/monitoring.md): nobody was alerted here, the feeds carry it; then confirm.
+    edit.wait_for_selector("#fc-correction-reach")
+    assert "Nobody was alerted about this claim." in edit.inner_text("#fc-correction-reach")
+    assert "ClaimReview DataFeed" in edit.inner_text("#fc-reach-feeds")
+    edit.click("#fc-confirm-correction")
+    assert "Corrected. 0 correction e-mails queued" in messages(edit)
     assert "Corrected" in edit.inner_text("#fc-timeline") and "Evidence added" in edit.inner_text("#fc-timeline")
     shot(edit, "09-timeline-after-correction")
     public.goto(f"{live_server.url}/fact-checks/{top.pk}/")

@@ -192,7 +192,7 @@ def test_the_triage_queue_sorts_by_repeats(client, families, wf_editor):
     page = client.get(reverse("admin:claims_claim_triage") + "?by=seen", follow=True).content.decode()
     order = [page.index(words) for words in ("Crime doubled", "Exports rose", "Bus fares")]
     assert order == sorted(order)
-    assert "3× this week · 3 speakers" in page
+    assert "3×<br><span class=\"fc-article-meta\">3 this week<br>3 speakers" in page
 
 
 # --- trimming to the checkable words -----------------------------------------------------------------
