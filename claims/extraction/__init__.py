@@ -8,7 +8,7 @@ Plain Python on spaCy; imports nothing from Django.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from .extract import claims_from_parsed, to_original
 from .header import Header, read_header
@@ -23,7 +23,9 @@ __all__ = ["ExtractedClaim", "Header", "extract", "extract_many", "iter_extract"
 log = logging.getLogger(__name__)
 
 
-def iter_extract(texts: Iterable[str], batch_size: int = 16, on_error=None):
+def iter_extract(
+    texts: Iterable[str], batch_size: int = 16, on_error: Callable[[int, Exception], object] | None = None
+) -> Iterator[list[ExtractedClaim]]:
     """Yield the claims of each text in turn, parsing them as one stream.
 
     A text whose extraction fails (a bug, never expected) yields [] and is logged, so one bad

@@ -140,7 +140,7 @@ def furniture(text: str, lines: list[tuple[int, int]]) -> Furniture:
     return out
 
 
-def _bottom(text, lines, body, out: Furniture) -> None:
+def _bottom(text: str, lines: list[tuple[int, int]], body: list[int], out: Furniture) -> None:
     """Credits, corrections and copyright at the end, possibly wrapped over several lines."""
     # a copyright notice runs to the end of the text
     for k in body:
@@ -162,7 +162,7 @@ def _bottom(text, lines, body, out: Furniture) -> None:
                 j += 1
 
 
-def _top(text, lines, body, out: Furniture) -> None:
+def _top(text: str, lines: list[tuple[int, int]], body: list[int], out: Furniture) -> None:
     head = body[:HEADER_LINES]
     marks = [k for k in head if out.roles.get(k) in ("share", "date") or BYLINE.match(text[slice(*lines[k])].strip())]
     dateline_at = None
@@ -186,8 +186,8 @@ def _top(text, lines, body, out: Furniture) -> None:
     if first_mark is not None and first_mark > body[0]:
         # the lines before the first header mark are the headline (a wrapped one takes 2-3 lines)
         title = [k for k in body if k < first_mark]
-        words = sum(len(text[slice(*lines[k])].split()) for k in title)
-        if len(title) <= 3 and words <= HEADLINE_WORDS:
+        title_words = sum(len(text[slice(*lines[k])].split()) for k in title)
+        if len(title) <= 3 and title_words <= HEADLINE_WORDS:
             out.title_lines = title
             # a headline that quotes someone ("Lynch: No outside influence on the probe") stays
             # readable as a claim; any other headline is no body text
@@ -224,7 +224,7 @@ def _top(text, lines, body, out: Furniture) -> None:
 _NAME_COLON = re.compile(r"^(?:\S+\s+){0,5}\S+:\s")
 
 
-def _short(s: str, text, lines, body) -> bool:
+def _short(s: str, text: str, lines: list[tuple[int, int]], body: list[int]) -> bool:
     """Is this first line shorter than the text's other lines (a headline over a wrapped body)?"""
     others = [len(text[slice(*lines[k])].strip()) for k in body[1:8]]
     return bool(others) and len(s) < 0.8 * max(others)

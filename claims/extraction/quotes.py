@@ -40,7 +40,7 @@ def paragraph_breaks(text: str) -> list[int]:
     return [i + 1 for i, c in enumerate(text) if c == "\n"]
 
 
-def _trim(text, a, b):
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
@@ -48,11 +48,11 @@ def _trim(text, a, b):
     return a, b
 
 
-def _prev(text, i):
+def _prev(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
-def _next(text, i):
+def _next(text: str, i: int) -> str:
     return text[i + 1] if i + 1 < len(text) else ""
 
 
@@ -74,10 +74,12 @@ def find_quotes(text: str) -> list[Quote]:
     return out
 
 
-def _pair(text, para, table, double, lo=0, hi=None):
+def _pair(
+    text: str, para: set[int], table: dict[str, str], double: bool, lo: int = 0, hi: int | None = None
+) -> list[Quote]:
     hi = len(text) if hi is None else hi
-    out = []
-    cur = None  # (Quote, closers)
+    out: list[Quote] = []
+    cur: tuple[Quote, str] | None = None  # (Quote, closers)
     seg_start = 0
     i = lo
     while i < hi:
@@ -120,7 +122,7 @@ def _pair(text, para, table, double, lo=0, hi=None):
     return out
 
 
-def _is_opener(text, i, c, double):
+def _is_opener(text: str, i: int, c: str, double: bool) -> bool:
     nxt = _next(text, i)
     if not nxt or nxt.isspace():
         return False
@@ -137,7 +139,7 @@ def _is_opener(text, i, c, double):
     return True
 
 
-def _is_closer(text, i, c, double):
+def _is_closer(text: str, i: int, c: str, double: bool) -> bool:
     prev = _prev(text, i)
     if double:
         return True
