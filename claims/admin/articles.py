@@ -19,6 +19,7 @@ from claims.models import Article, Claim, Outlet
 from claims.selectors.wording import claim_sentence, score_text
 from claims.services.articles import decode_upload, retry_article, submit_article
 from claims.services.errors import InvalidInput
+from claims.services.transcripts import is_transcript_name, submit_transcript
 
 MAX_UPLOAD_BYTES = 10_000_000
 
@@ -32,12 +33,47 @@ class SubmitArticleForm(forms.Form):
     byline = forms.CharField(required=False, max_length=500)
     published_at = forms.DateTimeField(label="Published at", required=False,
                                        help_text="YYYY-MM-DD HH:MM; leave empty if unknown.")
+    # A speech, debate or interview (claims.services.transcripts; docs/monitoring.md).
+    transcript = forms.FileField(
+        label="or upload a transcript", required=False,
+        help_text="WebVTT (.vtt, with <v Speaker> tags), SRT (.srt, “NAME:” prefixes or none) or plain text "
+                  "(“SPEAKER NAME: words”, Q:/A:). A .vtt or .srt file uploaded above counts as a transcript too.")
+    transcript_format = forms.ChoiceField(
+        label="Transcript format", required=False,
+        choices=[("", "Recognise it"), ("vtt", "WebVTT"), ("srt", "SRT"), ("text", "Plain text")])
+    speaker = forms.CharField(
+        required=False, max_length=120,
+        help_text="Who speaks what the transcript attributes to no one (a speech), and the A: answers.")
+    interviewer = forms.CharField(required=False, max_length=120, help_text="Who asks the Q: questions.")
+    media_url = forms.CharField(
+        label="Recording URL", required=False, max_length=2048,
+        widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://www.youtube.com/watch?v=…"}),
+        help_text="Claims link to their moment in it; taken from the transcript when it names one.")
+
+    TRANSCRIPT_FIELDS = ("transcript", "transcript_format", "speaker", "interviewer", "media_url")
+
+    def article_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.TRANSCRIPT_FIELDS]
+
+    def transcript_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.TRANSCRIPT_FIELDS]
+
+    def is_transcript(self) -> bool:
+        """A transcript upload, or a .vtt/.srt file given as the text file."""
+        upload = self.cleaned_data.get("file")
+        return bool(self.cleaned_data.get("transcript")) or (upload is not None and is_transcript_name(upload.name))
 
     def clean(self):
         data = super().clean()
         given = [name for name in ("url", "text", "file") if data.get(name)]
         if self.errors:
             # A field already said what is wrong with it; "give exactly one" on top only confuses.
+            return data
+        if data.get("transcript"):
+            if given:
+                raise forms.ValidationError("Upload the transcript on its own: leave the URL, text and file empty.")
+            if data["transcript"].size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(f"The transcript is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB.")
             return data
         if len(given) != 1:
             raise forms.ValidationError("Give exactly one of: a URL, a text or a file.")
@@ -90,7 +126,8 @@ class ArticleAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("claims/admin.css",)}
         js = ("claims/claims_admin.js",)
-    fields = ("title", "byline", "published_at", "outlet", "url_link", "canonical_url", "feed", "source", "status_live",
+    fields = ("title", "byline", "published_at", "outlet", "url_link", "media_url",
+              "canonical_url", "feed", "source", "status_live",
               "error", "attempts", "submitted_by", "created_at", "processed_at", "duplicate_of", "text")
     # Title, byline, date and outlet are editable (a pasted article's come from its header and may
     # need a fix); the rest is the record of how it came in and was processed.
@@ -173,7 +210,14 @@ class ArticleAdmin(admin.ModelAdmin):
         common = {"title": data["title"], "byline": data["byline"], "published_at": data["published_at"],
                   "submitted_by": request.user}
         try:
-            if data.get("file"):
+            if form.is_transcript():
+                upload = data.get("transcript") or data["file"]
+                submission = submit_transcript(
+                    data=upload.read(), filename=upload.name, fmt=data.get("transcript_format") or None,
+                    title=data["title"], speaker=data.get("speaker", ""), interviewer=data.get("interviewer", ""),
+                    media_url=data.get("media_url", ""), published_at=data["published_at"], submitted_by=request.user,
+                )
+            elif data.get("file"):
                 text = decode_upload(data["file"].read())
                 submission = submit_article(text=text, source=Article.Source.FILE, **common)
             elif data.get("url"):
@@ -182,8 +226,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 submission = submit_article(text=data["text"], **common)
         except InvalidInput as exc:
             # The form is shown again with everything typed still in it.
-            if exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
+            field = exc.field
+            if form.is_transcript() and exc.field in ("file", "text"):
+                field = "transcript" if data.get("transcript") else "file"
+            if field in form.fields:
+                form.add_error(field, exc.message)
             messages.error(request, exc.message)
             return None
         # Read back: without a broker the article was processed as it was committed.

@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
 from claims.selectors import access
+from claims.selectors.transcripts import claim_moment_url
 from claims.selectors.wording import SCORE_DECIMALS, rounded_score
 from claims.services.webhooks import routable_endpoints
 
@@ -88,13 +89,15 @@ class ArticleSerializer(serializers.ModelSerializer):
     outlet = OutletBriefSerializer(allow_null=True, read_only=True)
     # Empty when the page declared none, so not documented as a URI.
     canonical_url = serializers.CharField(read_only=True)
+    # A transcript's recording; empty for articles (so not documented as a URI either).
+    media_url = serializers.CharField(read_only=True)
     status_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
         fields = [
             "id", "url", "canonical_url", "title", "byline", "outlet", "published_at", "source", "status",
-            "error", "created_at", "processed_at", "status_url",
+            "error", "created_at", "processed_at", "status_url", "media_url",
         ]
         read_only_fields = fields
 
@@ -118,10 +121,34 @@ class ArticleCreateSerializer(StrictInputSerializer):
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     byline = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # A transcript instead of an article (docs/monitoring.md, "Transcripts"): the file's content.
+    transcript = serializers.CharField(
+        required=False, allow_blank=False, trim_whitespace=False,
+        help_text="A WebVTT, SRT or plain-text transcript (`NAME: words`, `Q:`/`A:`), as text.")
+    transcript_format = serializers.ChoiceField(
+        choices=["vtt", "srt", "text"], required=False, allow_blank=True, default="",
+        help_text="Guessed from the content when empty.")
+    speaker = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=120,
+        help_text="Who speaks what the transcript attributes to no one (a speech), and the `A:` answers.")
+    interviewer = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=120, help_text="Who asks the `Q:` questions.")
+    media_url = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2048,
+        help_text="The recording (a YouTube or any video/audio URL); claims link to their moment in it.")
+
+    TRANSCRIPT_ONLY = ("transcript_format", "speaker", "interviewer", "media_url")
 
     def validate(self, attrs: dict) -> dict:
-        if bool(attrs.get("url")) == bool(attrs.get("text")):
-            raise serializers.ValidationError("Send either `url` or `text` (not both, not neither).")
+        if sum(bool(attrs.get(name)) for name in ("url", "text", "transcript")) != 1:
+            raise serializers.ValidationError(
+                "Send exactly one of `url`, `text` or `transcript` (not several, not none).")
+        if not attrs.get("transcript"):
+            given = [name for name in self.TRANSCRIPT_ONLY if attrs.get(name)]
+            if given:
+                raise serializers.ValidationError({given[0]: ["Only with a `transcript`."]})
+        if attrs.get("transcript") and attrs.get("byline"):
+            raise serializers.ValidationError({"byline": ["A transcript has no byline; name the `speaker`."]})
         return attrs
 
 
@@ -146,6 +173,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     rating = RatingBriefSerializer(allow_null=True, read_only=True)
     api_url = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
+    start_seconds = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="When a claim from a transcript was said, in seconds from the start of the recording; "
+                  "null for articles.")
+    end_seconds = serializers.FloatField(read_only=True, allow_null=True, help_text="When it ended; null for articles.")
+    moment_url = serializers.SerializerMethodField()
 
     # Workflow bookkeeping: shown to the newsroom, hidden from users who see published checks only.
     INTERNAL_FIELDS = ("assignee", "researcher", "proposed_rating", "checkworthiness_reasons")
@@ -155,7 +188,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "spans",
             "sentence", "speaker", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-            "cue_start", "cue_end", "stance", "is_question", "article", "checkworthiness", "checkworthiness_reasons", "status", "rating",
+            "cue_start", "cue_end", "stance", "is_question", "start_seconds", "end_seconds", "moment_url", "article",
+            "checkworthiness", "checkworthiness_reasons", "status", "rating",
             "conclusion", "correction_note", "published_at", "corrected_at", "assignee", "researcher",
             "proposed_rating", "same_as", "created_at", "updated_at",
         ]
@@ -170,6 +204,11 @@ class ClaimSerializer(serializers.ModelSerializer):
             request = self.context.get("request")
             prefix = self._api_prefix = request.build_absolute_uri(path) if request else path
         return f"{prefix}{claim.pk}/"
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_moment_url(self, claim: Claim) -> str | None:
+        """The recording at the moment the claim was said, when its transcript names the recording."""
+        return claim_moment_url(media_url=claim.article.media_url, start_seconds=claim.start_seconds)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim: Claim) -> str | None:
@@ -208,6 +247,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "cue_end": claim.cue_end,
             "stance": claim.stance,
             "is_question": claim.is_question,
+            "start_seconds": claim.start_seconds,
+            "end_seconds": claim.end_seconds,
+            "moment_url": claim_moment_url(media_url=article.media_url, start_seconds=claim.start_seconds),
             "article": {
                 "id": article.pk,
                 "title": article.title,
@@ -263,7 +305,8 @@ class ClaimSummarySerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [
             "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "speaker",
-            "speaker_mention", "stance", "is_question", "article", "checkworthiness", "status", "rating",
+            "speaker_mention", "stance", "is_question", "start_seconds", "end_seconds", "article", "checkworthiness",
+            "status", "rating",
             "published_at", "created_at",
         ]
         read_only_fields = fields
@@ -285,14 +328,16 @@ class ClaimSummarySerializer(ClaimSerializer):
 # (created_at, checkworthiness) and id, which the keyset cursor is built from.
 CLAIM_SUMMARY_FIELDS = (
     "id", "kind", "content", "content_start", "content_end", "speaker_id", "speaker__name", "speaker__title",
-    "speaker_mention", "stance", "is_question", "article_id", "article__title", "article__url", "checkworthiness",
+    "speaker_mention", "stance", "is_question", "start_seconds", "end_seconds", "article_id", "article__title",
+    "article__url", "checkworthiness",
     "status", "rating_id",
     "rating__label", "rating__slug", "rating__value", "rating__colour", "published_at", "created_at",
 )
 CLAIM_ROW_FIELDS = (
     "id", "kind", "content", "content_start", "content_end", "spans", "sentence", "speaker_id",
     "speaker__name", "speaker__title", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-    "cue_start", "cue_end", "stance", "is_question", "article_id", "article__title", "article__url", "article__published_at",
+    "cue_start", "cue_end", "stance", "is_question", "start_seconds", "end_seconds", "article__media_url", "article_id",
+    "article__title", "article__url", "article__published_at",
     "article__outlet_id", "article__outlet__name", "article__outlet__domain", "checkworthiness",
     "checkworthiness_reasons", "status", "rating_id", "rating__label", "rating__slug", "rating__value",
     "rating__colour", "conclusion", "correction_note", "published_at", "corrected_at", "assignee_id",
@@ -345,6 +390,8 @@ class ClaimRowRenderer:
             "speaker_mention": row["speaker_mention"],
             "stance": row["stance"],
             "is_question": row["is_question"],
+            "start_seconds": row["start_seconds"],
+            "end_seconds": row["end_seconds"],
             "article": {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]},
             "checkworthiness": rounded_score(row["checkworthiness"]),
             "status": row["status"],
@@ -369,6 +416,9 @@ class ClaimRowRenderer:
             "cue_end": row["cue_end"],
             "stance": row["stance"],
             "is_question": row["is_question"],
+            "start_seconds": row["start_seconds"],
+            "end_seconds": row["end_seconds"],
+            "moment_url": claim_moment_url(media_url=row["article__media_url"], start_seconds=row["start_seconds"]),
             "article": {
                 "id": row["article_id"],
                 "title": row["article__title"],

@@ -29,6 +29,7 @@ from claims.selectors.exports import export_rows
 from claims.services import alerts, workflow
 from claims.services import evidence as evidence_services
 from claims.services.idempotency import submit_article_idempotently
+from claims.services.transcripts import submit_transcript
 
 ID_REGEX = r"[0-9]{1,18}"  # anything else is a 404 before it reaches the database
 
@@ -59,7 +60,7 @@ class ArticleViewSet(ApiViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
 
     @extend_schema(
-        summary="Submit an article by URL or text",
+        summary="Submit an article by URL or text, or a transcript (WebVTT, SRT, plain text)",
         tags=["articles"],
         request=s.ArticleCreateSerializer,
         parameters=[
@@ -77,9 +78,18 @@ class ArticleViewSet(ApiViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         serializer = s.ArticleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {key: value for key, value in serializer.validated_data.items() if value is not None}
-        submission = submit_article_idempotently(
-            user=request.user, idempotency_key=request.headers.get("Idempotency-Key"), **data
-        )
+        key = request.headers.get("Idempotency-Key")
+        if data.get("transcript"):
+            submission = submit_article_idempotently(
+                user=request.user, idempotency_key=key, submit=submit_transcript,
+                data=data["transcript"], fmt=data.get("transcript_format") or None, title=data.get("title", ""),
+                speaker=data.get("speaker", ""), interviewer=data.get("interviewer", ""),
+                media_url=data.get("media_url", ""), published_at=data.get("published_at"),
+            )
+        else:
+            for name in ("transcript", *s.ArticleCreateSerializer.TRANSCRIPT_ONLY):
+                data.pop(name, None)
+            submission = submit_article_idempotently(user=request.user, idempotency_key=key, **data)
         body = s.ArticleSerializer(submission.article, context=self.get_serializer_context()).data
         code = status.HTTP_202_ACCEPTED if submission.created else status.HTTP_200_OK
         return Response(body, status=code, headers={"Location": body["status_url"]})

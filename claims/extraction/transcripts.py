@@ -347,6 +347,31 @@ def merge_cues(cues: list[Cue], default_speaker: str | None = None) -> list[Turn
     return [turn for turn in turns if turn.pieces]
 
 
+# Words before a name that say what the speaker is ("Mayor", "Health Minister", "Dr."): the title,
+# kept apart so "Mayor Daniel Quinn" in a debate and "Daniel Quinn" in an article are one speaker.
+_TITLE_WORDS = set("""mr mrs ms miss dr prof professor sir dame rev reverend father sister judge justice
+mayor deputy councillor councilman councilwoman council member senator sen rep representative congressman
+congresswoman governor gov lieutenant president vice prime minister secretary chancellor premier
+commissioner sheriff chief inspector officer captain general colonel major admiral ambassador
+moderator host anchor interviewer presenter correspondent reporter candidate chair chairman chairwoman
+speaker leader director health finance foreign interior defence defense education justice home state
+attorney mp mep resident coach""".split())
+
+
+def split_title(label: str | None) -> tuple[str | None, str | None]:
+    """"Mayor Daniel Quinn" -> ("Daniel Quinn", "Mayor"); a label that is only a title or a single
+    name ("Moderator", "Dr. Brandt") stays whole."""
+    if not label:
+        return None, None
+    words = label.split()
+    cut = 0
+    while cut < len(words) and words[cut].casefold().strip(".,") in _TITLE_WORDS:
+        cut += 1
+    if cut == 0 or len(words) - cut < 2:
+        return label, None
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
 def _layout(fmt: str, turns: list[Turn], media_url: str) -> tuple[str, dict[str, Any]]:
     """The transcript's text, one paragraph per turn, and where everything is in it."""
     out: list[str] = []
@@ -357,6 +382,7 @@ def _layout(fmt: str, turns: list[Turn], media_url: str) -> tuple[str, dict[str,
             out.append("\n\n")
             pos += 2
         label = None
+        name, title = split_title(turn.speaker)
         if turn.speaker:
             out.append(turn.speaker)
             label = [pos, pos + len(turn.speaker)]
@@ -372,7 +398,7 @@ def _layout(fmt: str, turns: list[Turn], media_url: str) -> tuple[str, dict[str,
             pieces.append([pos, pos + len(words), start, end])
             pos += len(words)
         layout_turns.append({
-            "speaker": turn.speaker, "label": label, "text": [text_start, pos],
+            "speaker": turn.speaker, "name": name, "title": title, "label": label, "text": [text_start, pos],
             "start": turn.start, "end": turn.end, "pieces": pieces,
         })
     return "".join(out), {"format": fmt, "media_url": media_url, "turns": layout_turns}
@@ -470,8 +496,9 @@ def _own_claim(sent: Any, turn_index: int, turn: dict[str, Any], offset: int) ->
     label = turn.get("label")
     times = _times(turn["pieces"], start, end)
     return TimedClaim(
-        kind="direct", content=text, content_spans=[(start, end)], speaker=turn["speaker"],
-        speaker_spans=[tuple(label)] if label else [], speaker_kind="person",
+        kind="direct", content=text, content_spans=[(start, end)], speaker=turn.get("name") or turn["speaker"],
+        speaker_title=turn.get("title") or None, speaker_spans=[(label[0], label[1])] if label else [],
+        speaker_kind="person",
         stance="promises" if _PROMISE.search(text) else "asserts", sentence=text, sentence_span=(start, end),
         score=value, score_reasons=reasons, confidence=0.9, rule="transcript_turn",
         start_seconds=times[0], end_seconds=times[1], turn=turn_index,

@@ -58,6 +58,7 @@ class Article(models.Model):
         FILE = "file", "File"
         URL = "url", "URL"
         FEED = "feed", "Feed"
+        TRANSCRIPT = "transcript", "Transcript"
 
     # NULL, not "", for a typed text: the unique URL constraint must let many URL-less articles be.
     url = models.URLField(max_length=2048, null=True, blank=True)  # noqa: DJ001
@@ -96,6 +97,12 @@ class Article(models.Model):
     # text length): /metrics builds its histogram from these rows, so every web process reports
     # what every worker measured (claims/selectors/operations.py).
     extraction_seconds = models.FloatField(null=True, blank=True, editable=False)
+    # A transcript (speech, debate, interview): `text` is its turns, one paragraph each, and this is
+    # where each turn is in it, who spoke it and when each piece was said
+    # (claims.extraction.transcripts). Empty for articles.
+    transcript = models.JSONField(null=True, blank=True, editable=False)
+    # The recording a transcript comes from; a claim links to its moment in it.
+    media_url = models.URLField(max_length=2048, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

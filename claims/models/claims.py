@@ -105,6 +105,10 @@ class Claim(models.Model):
     checkworthiness_reasons = models.JSONField(default=list, blank=True)
     # sha256 of the casefolded, punctuation-free words: syndicated copies share it.
     fingerprint = models.CharField(max_length=64, db_index=True)
+    # When a claim from a transcript was said, in seconds from the start of the recording (the
+    # first and last words' captions); null for articles and for transcripts without time codes.
+    start_seconds = models.FloatField(null=True, blank=True)
+    end_seconds = models.FloatField(null=True, blank=True)
 
     # Editorial workflow (the workflow services are the only writers of these).
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
@@ -162,6 +166,11 @@ class Claim(models.Model):
                 fields=["article", "content_start", "content_end"], name="claim_unique_span_per_article"
             ),
             models.CheckConstraint(condition=Q(content_end__gt=F("content_start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(start_seconds__isnull=True) | Q(end_seconds__isnull=True)
+                | Q(start_seconds__gte=0, end_seconds__gte=F("start_seconds")),
+                name="claim_times_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1), name="claim_score_in_unit_range"
             ),

@@ -136,8 +136,13 @@ def submit_article(
     canonical_url: str = "",
     outlet: Outlet | None = None,
     submitted_by: AbstractBaseUser | None = None,
+    transcript: dict | None = None,
+    media_url: str = "",
 ) -> Submission:
-    """Create an article (or return the one we already have) and queue it for processing."""
+    """Create an article (or return the one we already have) and queue it for processing.
+
+    `transcript` and `media_url` come from `claims.services.transcripts.submit_transcript`: the
+    text is then a transcript's turns and the layout says who spoke each and when."""
     if (text is None) == (url is None or url == ""):
         raise InvalidInput("Submit either a URL or a text, not both and not neither.")
     fingerprint = ""
@@ -172,6 +177,8 @@ def submit_article(
         feed_guid=feed_guid,
         outlet=outlet,
         submitted_by=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
+        transcript=transcript,
+        media_url=media_url,
     )
     try:
         # A savepoint, so a caller's transaction survives losing the race below.

@@ -127,6 +127,9 @@ def _new_claims(article: Article, extracted: list[Any], speakers: dict, existing
                 checkworthiness=min(1.0, max(0.0, float(getattr(item, "score", 0.0) or 0.0))),
                 checkworthiness_reasons=list(getattr(item, "score_reasons", []) or []),
                 fingerprint=claim_fingerprint(content),
+                # Only a transcript's claims (claims.extraction.transcripts.TimedClaim) have times.
+                start_seconds=getattr(item, "start_seconds", None),
+                end_seconds=getattr(item, "end_seconds", None),
             )
         )
     return to_create

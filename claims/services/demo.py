@@ -211,6 +211,22 @@ def _workflow(users: dict[str, User]) -> None:
                             note="Attendance figure, not a claim to check.")
 
 
+# A council debate's captions (WebVTT), loaded after the workflow so its claims stay new: the claim
+# pages show when each was said and link to that moment (docs/monitoring.md, "Transcripts").
+TRANSCRIPTS = ("port-alder-bridge-debate.vtt",)
+
+
+def _transcripts(users: dict[str, User], result: DemoResult) -> None:
+    from claims.services.transcripts import submit_transcript
+
+    for filename in TRANSCRIPTS:
+        submission = submit_transcript(data=(DEMO_DIR / filename).read_bytes(), filename=filename,
+                                       submitted_by=users["researcher"])
+        if Article.objects.filter(pk=submission.article.pk, status=Article.Status.QUEUED).exists():
+            process_article(article_id=submission.article.pk)
+        result.articles.append(submission.article)
+
+
 def load_demo(*, password: str) -> DemoResult:
     """Set up (or top up) the demo; refused unless DEBUG and FACTCHECK_DEMO are on."""
     if not settings.DEBUG or not settings.FACTCHECK_DEMO:
@@ -224,6 +240,7 @@ def load_demo(*, password: str) -> DemoResult:
         with transaction.atomic():
             _workflow(users)
         result.workflow_done = True
+    _transcripts(users, result)
     result.articles = list(Article.objects.filter(pk__in=[a.pk for a in result.articles]).select_related("outlet"))
     counts = {status: 0 for status in S.values}
     for status in Claim.objects.values_list("status", flat=True):

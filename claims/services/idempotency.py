@@ -2,6 +2,7 @@
 article its first attempt made, never a second one."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,17 +26,19 @@ def clean_idempotency_key(key: str) -> str:
 
 
 def submit_article_idempotently(
-    *, user: AbstractBaseUser, idempotency_key: str | None, **fields: Any
+    *, user: AbstractBaseUser, idempotency_key: str | None, submit: Callable[..., Submission] = submit_article,
+    **fields: Any
 ) -> Submission:
-    """`submit_article` for `user`; with a key, the same user and key always answer the first article."""
+    """`submit_article` (or `submit`, e.g. services.transcripts.submit_transcript) for `user`; with a
+    key, the same user and key always answer the first article."""
     if idempotency_key is None:
-        return submit_article(submitted_by=user, **fields)
+        return submit(submitted_by=user, **fields)
     key = clean_idempotency_key(idempotency_key)
     seen = IdempotencyKey.objects.select_related("article").filter(user=user, key=key).first()
     if seen is not None:
         return Submission(seen.article, False)
     with transaction.atomic():
-        submission = submit_article(submitted_by=user, **fields)
+        submission = submit(submitted_by=user, **fields)
         try:
             with transaction.atomic():
                 IdempotencyKey.objects.create(user=user, key=key, article=submission.article)

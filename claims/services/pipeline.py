@@ -193,8 +193,8 @@ def header_fields(article: Article) -> dict[str, object]:
     about it, for the fields the user left empty: a value someone typed is never overwritten.
     URL and feed articles get these from the page instead (`_fetch`). The outlet comes as a name
     (`outlet_name`); `_apply_headers` finds or creates it."""
-    if article.url or not article.text:
-        return {}
+    if article.url or not article.text or article.transcript:
+        return {}  # a transcript's first line is a speaker's turn, not a headline
     try:
         header = header_reader.read_header(article.text)
     except Exception:  # noqa: BLE001 - an unreadable header is no reason to lose the article's claims
@@ -261,11 +261,13 @@ def _apply_headers(batch: list[Article]) -> None:
 def _extract_and_store(batch: list[Article]) -> list[Claim]:
     """Extract every article of the batch in one spaCy stream and store what was found in one
     transaction that also marks them done. An article whose extraction raised is failed on its own."""
-    from claims import extraction
+    from claims.extraction.transcripts import iter_extract_documents
 
     errors: dict[int, Exception] = {}
     started = time.perf_counter()
-    found = list(extraction.iter_extract([a.text for a in batch], on_error=errors.__setitem__))
+    # Articles go through one spaCy stream; a transcript's claims are found turn by turn, with
+    # their speakers and times (claims.extraction.transcripts).
+    found = list(iter_extract_documents([(a.text, a.transcript) for a in batch], on_error=errors.__setitem__))
     seconds = _shares_by_length(batch, time.perf_counter() - started)
     ok = [(article, claims) for i, (article, claims) in enumerate(zip(batch, found, strict=True)) if i not in errors]
     for i, exc in errors.items():

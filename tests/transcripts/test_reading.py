@@ -48,6 +48,7 @@ def test_each_turn_keeps_the_time_of_every_cue_and_its_label_points_at_the_speak
     assert [piece[2:] for piece in mayor["pieces"]] == [[7.2, 10.4], [10.4, 13.9], [13.9, 17.8], [17.8, 19.0]]
     a, b = mayor["label"]
     assert transcript.text[a:b] == "Mayor Daniel Quinn"
+    assert (mayor["name"], mayor["title"]) == ("Daniel Quinn", "Mayor")
     for start, end, _t0, _t1 in mayor["pieces"]:
         assert mayor["text"][0] <= start < end <= mayor["text"][1]
     assert turn_at(transcript.layout, mayor["pieces"][1][0]) == 1
@@ -149,3 +150,12 @@ def test_a_moment_link_uses_youtubes_t_parameter_or_a_media_fragment() -> None:
     assert moment_url("", 5) == ""
     assert moment_url("https://media.example.org/a.mp4", None) == ""
     assert time_code(3725.4) == "01:02:05"
+
+
+def test_rolling_auto_captions_with_word_timings_keep_each_word_once() -> None:
+    """The shape of a video site's automatic captions: two lines on screen, the first repeating the
+    last cue's second, word timing tags, and 10 ms cues that only repeat what is shown."""
+    transcript = _read("auto_captions.vtt", speaker="Governor Ann Lee")
+    assert _turns(transcript) == [(
+        "Governor Ann Lee", "the unemployment rate fell to four percent last year and we added 200,000 jobs")]
+    assert [piece[2:] for piece in transcript.turns[0]["pieces"]] == [[0.32, 2.99], [3.0, 5.51], [5.52, 8.0]]

@@ -1,6 +1,8 @@
 """Bulk ingestion: files, directories and URLs through the same service as the admin and the API.
 
     python manage.py ingest notes.txt articles/ https://example.com/story --feed https://example.com/rss
+    python manage.py ingest debate.vtt town-hall.srt
+    python manage.py ingest --transcript interview.txt --speaker "Carla Benn" --interviewer "Tom Reyes"
 """
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from tqdm import tqdm
 from claims.models import Article, Claim
 from claims.services.articles import decode_upload, submit_article
 from claims.services.errors import DomainError
+from claims.services.transcripts import TRANSCRIPT_SUFFIXES, is_transcript_name, submit_transcript
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", *TRANSCRIPT_SUFFIXES}
 
 
 @dataclass
@@ -45,12 +48,27 @@ class Command(BaseCommand):
         parser.add_argument("inputs", nargs="*", metavar="PATH_OR_URL")
         parser.add_argument("--feed", action="append", default=[], metavar="URL", help="Add (or poll) a feed.")
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        transcripts = parser.add_argument_group(
+            "transcripts", "*.vtt and *.srt files are read as transcripts; --transcript reads every file as one.")
+        transcripts.add_argument("--transcript", action="store_true",
+                                 help="Read the files as transcripts (plain text: `NAME: words`, Q:/A:).")
+        transcripts.add_argument("--transcript-format", choices=["vtt", "srt", "text"], default=None,
+                                 help="The transcripts' format (recognised from each file when not given).")
+        transcripts.add_argument("--speaker", default="",
+                                 help="Who speaks what a transcript attributes to no one (a speech), "
+                                      "and the A: answers.")
+        transcripts.add_argument("--interviewer", default="", help="Who asks a transcript's Q: questions.")
+        transcripts.add_argument("--media-url", default="", metavar="URL",
+                                 help="The recording; claims link to their moment in it.")
 
     def handle(self, *args, **options) -> None:
         inputs: list[str] = _expand(options["inputs"])
         feeds: list[str] = options["feed"]
         if not inputs and not feeds:
             raise CommandError("Give at least one file, directory, URL or --feed URL.")
+        self.transcript_options = {name: options[name] for name in ("speaker", "interviewer", "media_url")}
+        self.transcript_format = options["transcript_format"]
+        self.all_transcripts = options["transcript"] or options["transcript_format"] is not None
         summary = Summary()
         bar = tqdm(total=len(inputs) + len(feeds), unit="item", disable=options["no_progress"], file=self.stderr)
         for item in inputs:
@@ -72,6 +90,11 @@ class Command(BaseCommand):
                 path = Path(item)
                 if not path.is_file():
                     raise DomainError("no such file")
+                if self.all_transcripts or is_transcript_name(path.name):
+                    submission = submit_transcript(data=path.read_bytes(), filename=path.name,
+                                                   fmt=self.transcript_format, **self.transcript_options)
+                    self._count(item, submission.article.pk, submission.created, summary)
+                    return
                 # No title from the file name: the text's own headline, byline and date are read
                 # when it is processed (services.pipeline.header_fields).
                 submission = submit_article(text=decode_upload(path.read_bytes()), source=Article.Source.FILE)
