@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from claims.models import Speaker, SpeakerAlias
 from claims.services.articles import one_line  # one rule for "a title on one line"
@@ -44,7 +44,7 @@ def _by_alias(normalized: str) -> Speaker | None:
     return Speaker.objects.get(pk=ids.pop()) if len(ids) == 1 else None
 
 
-def _only(queryset) -> Speaker | None:
+def _only(queryset: QuerySet[Speaker]) -> Speaker | None:
     found = list(queryset[:2])
     return found[0] if len(found) == 1 else None
 
@@ -71,7 +71,7 @@ def resolve_speakers(*, mentions: list[tuple[str, str | None, str]]) -> dict[tup
     an article's ten-odd speakers, take two queries for all of them. Mentions are resolved in the
     order given, so the surname-to-full-name upgrade sees them as the extractor found them."""
     wanted = {name: normalized for name, _, _ in mentions if (normalized := _matchable(name))}
-    known = {
+    known: dict[str, Speaker | None] = {
         speaker.normalized_name: speaker
         for speaker in Speaker.objects.filter(normalized_name__in=set(wanted.values())).select_related("merged_into")
     }
@@ -144,7 +144,7 @@ def _resolve_rest(
         except IntegrityError:
             speaker = Speaker.objects.get(normalized_name=normalized)
     # Merged speakers forward to the survivor.
-    while speaker.merged_into_id:
+    while speaker.merged_into is not None:
         speaker = speaker.merged_into
     if one_line(title) and not speaker.title:
         speaker.title = one_line(title)[:500]

@@ -30,7 +30,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -141,6 +141,7 @@ def resolve_api_token(*, key: str) -> ApiToken | None:
     key_hash = hash_key(key)
     now = timezone.now()
     lookup = _cache_lookup(key_hash) if cache_seconds() else _Lookup()
+    token: ApiToken | None
     if lookup.snapshot is not None:
         token = _token_from_snapshot(lookup.snapshot, last_used_at=lookup.last_used_at)
     else:
@@ -185,7 +186,7 @@ def prefetch_permissions(user: AbstractBaseUser) -> None:
         .values_list("content_type__app_label", "codename")
         .distinct()
     )
-    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}  # type: ignore[attr-defined]  # ModelBackend's cache
 
 
 def forget_cached_tokens(
@@ -268,7 +269,7 @@ def _cache_lookup(key_hash: str) -> _Lookup:
         return _Lookup(may_fill=True)
     if entry == FORGOTTEN or not isinstance(entry, dict):
         return _Lookup()
-    return _Lookup(snapshot=entry, last_used_at=found.get(used_key))
+    return _Lookup(snapshot=cast(CachedToken, entry), last_used_at=found.get(used_key))
 
 
 def _cache_fill(token: ApiToken) -> None:
