@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -72,7 +72,7 @@ LOST_TASK = timedelta(minutes=2)
 # --- endpoints ------------------------------------------------------------------------------------
 
 
-def check_may_register(*, user: AbstractBaseUser) -> None:
+def check_may_register(*, user: User) -> None:
     if not access.sees_unpublished_claims(user):
         raise NotAllowed("Webhooks carry new, unpublished claims: this account may not see those.")
 
@@ -110,7 +110,7 @@ def _clean_name(name: Any) -> str:
     return name[:200]
 
 
-def create_endpoint(*, owner: AbstractBaseUser, name: str, url: str, event_types: Sequence[str],
+def create_endpoint(*, owner: User, name: str, url: str, event_types: Sequence[str],
                     active: bool = True) -> WebhookEndpoint:
     check_may_register(user=owner)
     return WebhookEndpoint.objects.create(
@@ -119,7 +119,7 @@ def create_endpoint(*, owner: AbstractBaseUser, name: str, url: str, event_types
     )
 
 
-def update_endpoint(*, endpoint: WebhookEndpoint, user: AbstractBaseUser, **fields: Any) -> WebhookEndpoint:
+def update_endpoint(*, endpoint: WebhookEndpoint, user: User, **fields: Any) -> WebhookEndpoint:
     check_may_register(user=user)
     changed: set[str] = set()
     if "name" in fields:
@@ -146,7 +146,7 @@ def update_endpoint(*, endpoint: WebhookEndpoint, user: AbstractBaseUser, **fiel
     return endpoint
 
 
-def rotate_secret(*, endpoint: WebhookEndpoint, user: AbstractBaseUser,
+def rotate_secret(*, endpoint: WebhookEndpoint, user: User,
                   overlap: timedelta = timedelta(hours=24)) -> WebhookEndpoint:
     """A new secret; the old one keeps signing alongside it for `overlap`, so a receiver that has
     not switched yet still verifies every message."""
@@ -293,7 +293,7 @@ def queue_transition_events(*, transition: ClaimTransition) -> int:
 # --- subscriptions routed to an endpoint -----------------------------------------------------------
 
 
-def may_route_to(*, user: AbstractBaseUser, endpoint: WebhookEndpoint) -> bool:
+def may_route_to(*, user: User, endpoint: WebhookEndpoint) -> bool:
     """May `user` send their subscription's matches to `endpoint`? Its owner may, and so may
     anyone who may see the newsroom's endpoints (a desk's shared chat channel). Asked when the
     route is chosen and again at every send."""
@@ -302,7 +302,7 @@ def may_route_to(*, user: AbstractBaseUser, endpoint: WebhookEndpoint) -> bool:
     return endpoint.owner_id == user.pk or user.has_perm("claims.view_webhookendpoint")
 
 
-def routable_endpoints(*, user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
+def routable_endpoints(*, user: User) -> QuerySet[WebhookEndpoint]:
     """The endpoints `user` may route a subscription to (what the admin and the API offer)."""
     if not access.may_receive_alerts(user):
         return WebhookEndpoint.objects.none()
@@ -310,7 +310,7 @@ def routable_endpoints(*, user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
     return qs if user.has_perm("claims.view_webhookendpoint") else qs.filter(owner=user)
 
 
-def clean_route(*, owner: AbstractBaseUser, value: Any) -> int | None:
+def clean_route(*, owner: User, value: Any) -> int | None:
     """The endpoint id a subscription of `owner` routes to (None: e-mail only). An endpoint that
     exists but that `owner` may not use is "unknown", like one that does not exist."""
     if value is None or value == "":
@@ -592,7 +592,7 @@ def disable_endpoint(*, endpoint: WebhookEndpoint, reason: str) -> bool:
 # --- replay and the sweep -------------------------------------------------------------------------
 
 
-def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: AbstractBaseUser) -> int:
+def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: User) -> int:
     """Send these deliveries again (delivered ones too: the receiver sees the same webhook-id).
     Deliveries of a disabled endpoint are left alone: turn it back on first."""
     check_may_register(user=user)
@@ -610,7 +610,7 @@ def replay_deliveries(*, deliveries: Iterable[WebhookDelivery], user: AbstractBa
     return len(ids)
 
 
-def replay_failed_since(*, endpoint: WebhookEndpoint, since: datetime, user: AbstractBaseUser) -> int:
+def replay_failed_since(*, endpoint: WebhookEndpoint, since: datetime, user: User) -> int:
     if not endpoint.active:
         raise InvalidInput("This endpoint is disabled: turn it back on before replaying its deliveries.")
     failed = WebhookDelivery.objects.filter(endpoint=endpoint, status=D.FAILED, created_at__gte=since)
