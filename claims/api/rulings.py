@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -76,7 +76,8 @@ class ClaimRulingViewSet(viewsets.GenericViewSet):
                 "check_start": claim.check_start, "check_end": claim.check_end}
 
     @extend_schema(summary="Who and what a correction of this fact check would reach", tags=["workflow"],
-                   responses={200: inline_serializer("CorrectionReach", {"summary": serializers.CharField()})})
+                   responses={200: inline_serializer("CorrectionReach", {"summary": serializers.CharField()}),
+                              409: OpenApiResponse(description="Not a published fact check: nothing to correct.")})
     @action(detail=True, methods=["get"], url_path="correction-reach", filter_backends=[], pagination_class=None)
     def correction_reach(self, request: Request, pk: str) -> Response:
         claim = self._claim()
