@@ -241,3 +241,17 @@ def test_the_api_gives_the_reach_to_editors_only(client, published, three_told, 
     body = client.get(url).json()
     assert [r["username"] for r in body["recipients"]] == ["ada", "bea", "cy"]
     assert body["version"] == corrections.claim_version(published)
+
+
+def test_a_correction_through_the_api_transition_reaches_the_same_people(client, published, three_told, wf_editor,
+                                                                          smtp_server):
+    client.force_login(wf_editor)
+    with committed():
+        answer = client.post(f"/api/v1/claims/{published.pk}/transition/",
+                             json.dumps({"to": "corrected", "note": WHY, "rating": rating("true").pk}),
+                             content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [
+        "ada@example.org", "bea@example.org", "cy@example.org"]
+    correction = Correction.objects.get()
+    assert (correction.old_rating, correction.new_rating, correction.note) == (rating("false"), rating("true"), WHY)

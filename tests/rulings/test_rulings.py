@@ -256,3 +256,17 @@ def test_the_admin_and_the_api_trim(client, long_claim, wf_researcher):
     assert good.status_code == 200 and good.json()["checked_text"] == "unemployment fell"
     cleared = client.post(url, json.dumps({"check_start": None, "check_end": None}), content_type="application/json")
     assert cleared.json()["checked_text"] == LONG
+
+
+def test_editors_set_the_threshold_in_the_admin_and_others_cannot(client, wf_editor, wf_researcher):
+    client.force_login(wf_researcher)
+    assert client.get(reverse("admin:claims_rulingsettings_changelist")).status_code == 403
+    client.force_login(wf_editor)
+    page = client.get(reverse("admin:claims_rulingsettings_changelist"), follow=True)
+    assert page.status_code == 200 and "similarity_threshold" in page.content.decode()
+    url = reverse("admin:claims_rulingsettings_change", args=[1])
+    refused = client.post(url, {"similarity_threshold": "0.1", "link_by_fingerprint": "on"})
+    assert "from 0.3 (loose) to 1" in refused.content.decode()
+    client.post(url, {"similarity_threshold": "0.85", "link_by_fingerprint": "on", "link_by_similarity": "on"})
+    saved = RulingSettings.objects.get(pk=1)
+    assert (saved.similarity_threshold, saved.updated_by) == (0.85, wf_editor)
