@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -25,7 +25,7 @@ _MAX_LENGTHS = {"url": 2048, "title": 500, "publisher": 300, "independence_group
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def check_may_edit_evidence(*, claim: Claim, user: AbstractBaseUser) -> None:
+def check_may_edit_evidence(*, claim: Claim, user: User) -> None:
     if not _can(user, "research_claim"):
         raise NotAllowed("You do not have permission to add or change evidence.")
     if claim.status == Claim.Status.DISMISSED:
@@ -85,7 +85,7 @@ def _duplicate_url(*, claim: Claim, url: str, exclude: int | None = None) -> Non
         raise InvalidInput("This claim already has evidence from that URL.", field="url")
 
 
-def add_evidence(*, claim: Claim, user: AbstractBaseUser, **fields: Any) -> Evidence:
+def add_evidence(*, claim: Claim, user: User, **fields: Any) -> Evidence:
     """Attach a source to a claim (url required; title, publisher, excerpt, stance, type,
     accessed_at, independence_group optional)."""
     with transaction.atomic():
@@ -97,7 +97,7 @@ def add_evidence(*, claim: Claim, user: AbstractBaseUser, **fields: Any) -> Evid
         return Evidence.objects.create(claim=claim, added_by=user, **cleaned)
 
 
-def update_evidence(*, evidence: Evidence, user: AbstractBaseUser, **fields: Any) -> Evidence:
+def update_evidence(*, evidence: Evidence, user: User, **fields: Any) -> Evidence:
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
         check_may_edit_evidence(claim=claim, user=user)
@@ -113,7 +113,7 @@ def update_evidence(*, evidence: Evidence, user: AbstractBaseUser, **fields: Any
         return evidence
 
 
-def remove_evidence(*, evidence: Evidence, user: AbstractBaseUser) -> None:
+def remove_evidence(*, evidence: Evidence, user: User) -> None:
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
         check_may_edit_evidence(claim=claim, user=user)
@@ -122,15 +122,16 @@ def remove_evidence(*, evidence: Evidence, user: AbstractBaseUser) -> None:
         check_keeps_evidence(claim=claim, removing=1)
         Evidence.objects.filter(pk=evidence.pk).delete()
         # The row is gone: the claim's history keeps the removal, who and when, for its timeline.
-        claim._history_user = user
-        claim._change_reason = f"{EVIDENCE_REMOVED}{evidence.title or evidence.url}"[:100]
+        # django-simple-history's documented hooks for who and why (the stubs do not know them).
+        claim._history_user = user  # type: ignore[attr-defined]
+        claim._change_reason = f"{EVIDENCE_REMOVED}{evidence.title or evidence.url}"[:100]  # type: ignore[attr-defined]
         claim.save(update_fields=["updated_at"])
         # Removing a source shapes the verdict as much as adding one: it counts as research work
         # for the four-eyes rule (an editor who deletes evidence may not publish alone).
         record_contribution(claim=claim, user=user, kinds=[ClaimContribution.Kind.EVIDENCE])
 
 
-def add_note(*, claim: Claim, user: AbstractBaseUser, body: str) -> Note:
+def add_note(*, claim: Claim, user: User, body: str) -> Note:
     """An internal note (staff only; never on the public page or in ClaimReview)."""
     if not (_can(user, "add_note") or _can(user, "research_claim")):
         raise NotAllowed("You do not have permission to add notes.")
@@ -142,16 +143,17 @@ def add_note(*, claim: Claim, user: AbstractBaseUser, body: str) -> Note:
     return Note.objects.create(claim=claim, author=user, body=body)
 
 
-def merge_speakers(*, source: Speaker, target: Speaker, user: AbstractBaseUser) -> Speaker:
+def merge_speakers(*, source: Speaker, target: Speaker, user: User) -> Speaker:
     """Fold `source` into `target`: its claims, aliases and followers move; it stays as a
     forwarding row (`merged_into`) so the extractor's next mention of it lands on the target."""
     if not _can(user, "change_speaker"):
         raise NotAllowed("Only an editor can merge speakers.")
     with transaction.atomic():
         locked = {s.pk: s for s in Speaker.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
-        source, target = locked.get(source.pk), locked.get(target.pk)
-        if source is None or target is None:
+        found_source, found_target = locked.get(source.pk), locked.get(target.pk)
+        if found_source is None or found_target is None:
             raise InvalidInput("One of the speakers no longer exists.")
+        source, target = found_source, found_target
         if source.pk == target.pk:
             raise InvalidInput("Choose two different speakers to merge.")
         if target.merged_into_id is not None:

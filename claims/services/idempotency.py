@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from claims.models import IdempotencyKey
@@ -26,7 +26,7 @@ def clean_idempotency_key(key: str) -> str:
 
 
 def submit_article_idempotently(
-    *, user: AbstractBaseUser, idempotency_key: str | None, submit: Callable[..., Submission] = submit_article,
+    *, user: User, idempotency_key: str | None, submit: Callable[..., Submission] = submit_article,
     **fields: Any
 ) -> Submission:
     """`submit_article` (or `submit`, e.g. services.transcripts.submit_transcript) for `user`; with a

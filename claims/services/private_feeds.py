@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import parse_qsl, urlencode
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from claims.models import FeedToken, SavedFilter, Subscription
@@ -38,7 +38,7 @@ def clean_query(query: str) -> str:
     return urlencode(sorted(pairs))
 
 
-def save_filter(*, owner: AbstractBaseUser, name: str, query: str) -> SavedFilter:
+def save_filter(*, owner: User, name: str, query: str) -> SavedFilter:
     """Save the claims list's current filters under a name (saving a name again replaces them)."""
     if not access.sees_unpublished_claims(owner):
         raise NotAllowed("Saved filters are of the newsroom's claims list, which this account may not see.")
@@ -57,7 +57,7 @@ def save_filter(*, owner: AbstractBaseUser, name: str, query: str) -> SavedFilte
     return saved
 
 
-def delete_filter(*, saved_filter: SavedFilter, user: AbstractBaseUser) -> None:
+def delete_filter(*, saved_filter: SavedFilter, user: User) -> None:
     if saved_filter.owner_id != user.pk:
         raise NotAllowed("You can only delete your own saved filters.")
     saved_filter.delete()
@@ -70,7 +70,7 @@ def _target(saved_filter: SavedFilter | None, subscription: Subscription | None)
 
 
 @transaction.atomic
-def rotate_feed_token(*, user: AbstractBaseUser, saved_filter: SavedFilter | None = None,
+def rotate_feed_token(*, user: User, saved_filter: SavedFilter | None = None,
                       subscription: Subscription | None = None) -> FeedToken:
     """Give the saved filter or subscription a new private feed address (the first one, or a new
     one replacing the old, which stops working at once)."""
@@ -91,7 +91,7 @@ def rotate_feed_token(*, user: AbstractBaseUser, saved_filter: SavedFilter | Non
 
 
 @transaction.atomic
-def revoke_feed_token(*, user: AbstractBaseUser, saved_filter: SavedFilter | None = None,
+def revoke_feed_token(*, user: User, saved_filter: SavedFilter | None = None,
                       subscription: Subscription | None = None) -> bool:
     """Turn the feed address off. True if there was one."""
     target = _target(saved_filter, subscription)
