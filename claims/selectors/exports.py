@@ -88,6 +88,14 @@ COLUMNS: tuple[Column, ...] = (
         "When the quoting article was published (ISO 8601, UTC); empty when unknown.",
         lambda r: _iso(r["article__published_at"]),
     ),
+    Column(
+        "start_seconds",
+        "When a claim from a transcript was said, in seconds into the recording; empty for articles.",
+        lambda r: r["start_seconds"],
+    ),
+    Column(
+        "end_seconds", "When it ended, in seconds into the recording; empty for articles.", lambda r: r["end_seconds"]
+    ),
     Column("detected_at", "When the tracker detected the claim (ISO 8601, UTC).", lambda r: _iso(r["created_at"])),
     Column("published_at", "When the fact check was published; empty until then.", lambda r: _iso(r["published_at"])),
     Column(
@@ -118,6 +126,8 @@ _FIELDS = (
     "article__url",
     "article__outlet__name",
     "article__published_at",
+    "start_seconds",
+    "end_seconds",
     "created_at",
     "published_at",
     "corrected_at",

@@ -6,10 +6,11 @@ is its turns, and goes through the same queue, de-duplication and workers as eve
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from claims.extraction.transcripts import FORMATS, TranscriptError, parse_transcript
+from claims.extraction.transcripts import FORMATS, Transcript, TranscriptError, parse_transcript
 from claims.models import Article
 from claims.services.articles import Submission, decode_upload, normalize_url, one_line, submit_article
 from claims.services.errors import InvalidInput
@@ -61,6 +62,18 @@ def submit_transcript(
         except InvalidInput:
             found_media = ""  # a malformed link in a NOTE is no reason to refuse the transcript
     layout = dict(transcript.layout, media_url=media_url or found_media)
+    try:
+        return _submit(transcript, layout, title=title, published_at=published_at, submitted_by=submitted_by,
+                       media_url=media_url or found_media)
+    except InvalidInput as exc:
+        if exc.field != "text":
+            raise
+        # The article's rules (length) speak of "the text": here it is the transcript's.
+        raise InvalidInput(exc.message.replace("The text", "The transcript's text"), field="file") from None
+
+
+def _submit(transcript: Transcript, layout: dict[str, Any], *, title: str, published_at: datetime | None,
+            submitted_by: AbstractBaseUser | AnonymousUser | None, media_url: str) -> Submission:
     return submit_article(
         text=transcript.text,
         title=title or transcript.title,
@@ -68,5 +81,5 @@ def submit_transcript(
         source=Article.Source.TRANSCRIPT,
         submitted_by=submitted_by if isinstance(submitted_by, AbstractBaseUser) else None,
         transcript=layout,
-        media_url=media_url or found_media,
+        media_url=media_url,
     )

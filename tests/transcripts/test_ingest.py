@@ -5,6 +5,7 @@ and leave nothing behind. Tasks run in-process here; tests/transcripts/test_real
 the same through Redis and real workers."""
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -81,6 +82,14 @@ def test_a_bad_transcript_is_refused_with_the_reason_and_nothing_is_stored() -> 
     with pytest.raises(InvalidInput, match="recording's URL") as caught:
         submit_transcript(data=_file("interview.txt"), media_url="ftp://example.org/x")
     assert caught.value.field == "media_url"
+    assert not Article.objects.exists()
+
+
+def test_a_transcript_over_the_length_limit_is_refused_as_the_file(settings) -> None:
+    settings.FACTCHECK_MAX_TEXT_CHARS = 100
+    with pytest.raises(InvalidInput, match=r"The transcript's text has [\d,]+ characters; the limit is 100") as caught:
+        submit_transcript(data=_file("debate.vtt"), filename="debate.vtt")
+    assert caught.value.field == "file"
     assert not Article.objects.exists()
 
 
@@ -182,6 +191,11 @@ def test_the_api_takes_a_transcript_and_returns_claims_with_their_times(
     assert rows[claim.pk]["start_seconds"] == 12.5 and rows[claim.pk]["moment_url"] == detail["moment_url"]
     summary = {row["id"]: row for row in api.get("/api/v1/claims/").json()["results"]}
     assert (summary[claim.pk]["start_seconds"], summary[claim.pk]["end_seconds"]) == (12.5, 16.0)
+    # The export (and so the webhooks' claim) carries the times too.
+    export = api.get("/api/v1/claims/", {"format": "jsonl"})
+    lines = [json.loads(line) for line in b"".join(export.streaming_content).decode().splitlines()]
+    exported = next(line for line in lines if line["id"] == claim.pk)
+    assert (exported["start_seconds"], exported["end_seconds"]) == (12.5, 16.0)
 
 
 def test_an_articles_claims_have_no_times_in_the_api(wf_researcher, django_capture_on_commit_callbacks) -> None:
