@@ -9,11 +9,21 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 BATCH = 16
+T = TypeVar("T")
 
 
-def _documents(paths, errors):
+def _failed_into(failed: list[tuple[int, Exception]]) -> Callable[[int, Exception], None]:
+    """An on_error that records (index, exception) in this batch's list."""
+    def record(i: int, e: Exception) -> None:
+        failed.append((i, e))
+    return record
+
+
+def _documents(paths: list[str], errors: list[str]) -> Iterator[tuple[str, str]]:
     """Yield (doc_id, text), appending a message to `errors` for each bad input."""
     if not paths:
         yield from _jsonl(sys.stdin.buffer, "<stdin>", errors)
@@ -39,7 +49,7 @@ def _documents(paths, errors):
             errors.append(f"{path}: cannot read ({e.strerror or e})")
 
 
-def _jsonl(stream, name, errors):
+def _jsonl(stream: Iterable[bytes], name: str, errors: list[str]) -> Iterator[tuple[str, str]]:
     for n, raw in enumerate(stream, 1):
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -62,8 +72,8 @@ def _jsonl(stream, name, errors):
         yield (str(doc_id) if doc_id is not None else f"{name}:{n}"), text
 
 
-def _batches(items, n):
-    batch = []
+def _batches(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for it in items:
         batch.append(it)
         if len(batch) >= n:
@@ -73,7 +83,7 @@ def _batches(items, n):
         yield batch
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in ("-h", "--help"):
         print(__doc__.strip())
@@ -87,8 +97,8 @@ def main(argv=None) -> int:
             for msg in errors[reported:]:
                 print(f"claims.extraction: {msg}", file=sys.stderr)
             reported = len(errors)
-            failed = []
-            docs = iter_extract([t for _, t in batch], on_error=lambda i, e, failed=failed: failed.append((i, e)))
+            failed: list[tuple[int, Exception]] = []
+            docs = iter_extract([t for _, t in batch], on_error=_failed_into(failed))
             for (doc_id, _), claims in zip(batch, docs, strict=True):
                 for c in claims:
                     out.write(json.dumps(c.to_json(doc_id)) + "\n")

