@@ -130,8 +130,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "active", "paused_reason")}),
         ("What to alert on (every filter you fill in must match)", {
-            "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker",
-                       "quote_changed"),
+            "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim",
+                       "new_speaker", "quote_changed"),
         }),
         ("When", {"fields": ("cadence", "digest_hour", "digest_weekday", "timezone")}),
         ("Also send to a chat channel or CMS", {"fields": ("webhook_endpoint",)}),

@@ -234,8 +234,8 @@ def _refuse_empty_filters(clean: dict[str, Any], subscription: Subscription | No
             return getattr(subscription, name).exists()
         return getattr(subscription, name)
 
-    dimensions = ("speakers", "outlets", "keywords", "kinds", "min_checkworthiness", "repeats_rated_claim", "new_speaker",
-                  "quote_changed")
+    dimensions = ("speakers", "outlets", "keywords", "kinds", "min_checkworthiness", "repeats_rated_claim",
+                  "new_speaker", "quote_changed")
     if not any(current(name) for name in dimensions):
         raise InvalidInput(
             "Choose at least one filter (speakers, outlets, keywords, kinds, a minimum check-worthiness, "

@@ -3,5 +3,5 @@ from .alerts import *  # noqa: F401,F403
 from .corrections import *  # noqa: F401,F403
 from .feeds import *  # noqa: F401,F403
 from .pipeline import *  # noqa: F401,F403
-from .webhooks import *  # noqa: F401,F403
 from .versions import *  # noqa: F401,F403
+from .webhooks import *  # noqa: F401,F403
