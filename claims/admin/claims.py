@@ -170,7 +170,7 @@ class EvidenceInline(admin.StackedInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "accessed_at" and hasattr(field.widget, "widgets"):
             # The split date and time boxes share one <label>: each gets a name of its own.
-            for widget, part in zip(field.widget.widgets, ("date", "time")):
+            for widget, part in zip(field.widget.widgets, ("date", "time"), strict=True):
                 widget.attrs["aria-label"] = f"Accessed at: {part}"
         return field
 
@@ -270,8 +270,9 @@ class ClaimAdmin(admin.ModelAdmin):
         (None, {"fields": ("content", ("kind", "status"), "article_link", "created_at")}),
         ("Speaker", {"fields": ("speaker", ("speaker_mention", "speaker_title"), ("cue", "stance", "is_question"))}),
         ("Check-worthiness", {"fields": ("score", "reasons")}),
-        ("Workflow record", {"classes": ("collapse",), "fields": (("assignee", "researcher"), ("proposed_rating", "rating_label"), "conclusion",
-                                 "correction_note", ("published_at", "corrected_at"), "same_as", "public_link")}),
+        ("Workflow record", {"classes": ("collapse",), "fields": (
+            ("assignee", "researcher"), ("proposed_rating", "rating_label"), "conclusion",
+            "correction_note", ("published_at", "corrected_at"), "same_as", "public_link")}),
     )
 
     # --- columns ---
@@ -381,7 +382,8 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Triage", permissions=["triage"])
     def triage(self, request, queryset):
-        self._bulk(request, queryset, "triaged", lambda c: workflow.transition(claim=c, to=S.TRIAGED, user=request.user))
+        self._bulk(request, queryset, "triaged",
+                   lambda c: workflow.transition(claim=c, to=S.TRIAGED, user=request.user))
 
     @admin.action(description="Dismiss", permissions=["triage"])
     def dismiss(self, request, queryset):
@@ -409,16 +411,20 @@ class ClaimAdmin(admin.ModelAdmin):
     def get_urls(self):
         own = [
             path("triage/", self.admin_site.admin_view(self.triage_view), name="claims_claim_triage"),
-            path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view), name="claims_claim_workflow"),
-            path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view), name="claims_claim_same_as"),
+            path("<int:object_id>/workflow/", self.admin_site.admin_view(self.workflow_view),
+                 name="claims_claim_workflow"),
+            path("<int:object_id>/same-as/", self.admin_site.admin_view(self.same_as_view),
+                 name="claims_claim_same_as"),
             # Corrections that reach everyone, one ruling reused (claims/admin/rulings.py).
-            *[path(f"<int:object_id>/{route}/", self.admin_site.admin_view(partial(view, self)), name=f"claims_claim_{name}")
+            *[path(f"<int:object_id>/{route}/", self.admin_site.admin_view(partial(view, self)),
+                   name=f"claims_claim_{name}")
               for route, view, name in (("correct", rulings_admin.correct_view, "correct"),
                                         ("apply-ruling", rulings_admin.apply_ruling_view, "apply_ruling"),
                                         ("unlink-ruling", rulings_admin.unlink_ruling_view, "unlink_ruling"),
                                         ("trim", rulings_admin.trim_view, "trim"))],
             # The list's downloads, with its current filters (docs/integrations.md, "Exports").
-            path("export.csv", self.admin_site.admin_view(self.export_view), {"fmt": "csv"}, name="claims_claim_export_csv"),
+            path("export.csv", self.admin_site.admin_view(self.export_view), {"fmt": "csv"},
+                 name="claims_claim_export_csv"),
             path("export.jsonl", self.admin_site.admin_view(self.export_view), {"fmt": "jsonl"},
                  name="claims_claim_export_jsonl"),
         ]
@@ -431,8 +437,9 @@ class ClaimAdmin(admin.ModelAdmin):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseBadRequest("These list filters cannot be applied; open the list again and pick them there.",
-                                          content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                "These list filters cannot be applied; open the list again and pick them there.",
+                content_type="text/plain; charset=utf-8")
         return streamed_download(rows=export_rows(queryset=changelist.queryset, user=request.user), fmt=fmt)
 
     def column_order(self, request: HttpRequest, column: str, *, descending: bool = False) -> str:
@@ -529,7 +536,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 claim = workflow.transition(
                     claim=claim, to=data["to"], user=request.user, note=data.get("note", ""),
                     assignee=assignee, rating=rating,
-                    conclusion=data["conclusion"] if "conclusion" in data else None,
+                    conclusion=data.get("conclusion"),
                 )
                 request.session.pop(draft_key, None)
                 messages.success(request, f"Claim is now {claim.get_status_display().lower()}.")

@@ -34,7 +34,8 @@ def admin_change_url(model: str, pk: int) -> str:
 
 
 def unsubscribe_url(subscription_id: int) -> str:
-    return absolute(reverse("alerts:unsubscribe", args=[make_token(subscription_id=subscription_id, action="unsubscribe")]))
+    token = make_token(subscription_id=subscription_id, action="unsubscribe")
+    return absolute(reverse("alerts:unsubscribe", args=[token]))
 
 
 def manage_url(subscription_id: int) -> str:
@@ -99,7 +100,8 @@ def _subject(subscription: Subscription, groups: list[Group], count: int, digest
     claims = f"{count} claim{'s' if count != 1 else ''}"
     if digest:
         label = "Weekly" if subscription.cadence == Subscription.Cadence.WEEKLY else "Daily"
-        subject = f"{label} digest '{subscription.name}': {claims} in {len(groups)} article{'s' if len(groups) != 1 else ''}"
+        articles = f"{len(groups)} article{'s' if len(groups) != 1 else ''}"
+        subject = f"{label} digest '{subscription.name}': {claims} in {articles}"
     else:
         subject = f"Alert '{subscription.name}': {claims} in {groups[0].title}"
     # Header injection and folding are Django's job, but a 500-character subject helps no one.

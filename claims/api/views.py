@@ -169,7 +169,9 @@ class ClaimViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         except Http404:
             # DRF answers an unknown `?format=` with a bare 404; say what is offered instead.
             offered = ", ".join(renderer.format for renderer in self.get_renderers())
-            raise ValidationError({"format": [f"Must be one of: {offered} (csv and jsonl on the claims list)."]}) from None
+            raise ValidationError(
+                {"format": [f"Must be one of: {offered} (csv and jsonl on the claims list)."]}
+            ) from None
 
     def handle_exception(self, exc: Exception) -> Response:
         # A bad filter in a download request still answers in the JSON error shape.
