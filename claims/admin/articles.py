@@ -27,7 +27,8 @@ MAX_UPLOAD_BYTES = 10_000_000
 class SubmitArticleForm(forms.Form):
     url = forms.CharField(label="URL", required=False, max_length=2048,
                           widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://…"}))
-    text = forms.CharField(label="or paste the text", required=False, widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
+    text = forms.CharField(label="or paste the text", required=False,
+                           widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
     file = forms.FileField(label="or upload a text file", required=False, help_text="UTF-8 or UTF-16 plain text.")
     title = forms.CharField(required=False, max_length=500)
     byline = forms.CharField(required=False, max_length=500)
@@ -113,7 +114,8 @@ class ClaimInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "outlet", "source", "status", "error_excerpt", "claim_count", "published_at", "created_at")
+    list_display = ("__str__", "outlet", "source", "status", "error_excerpt", "claim_count", "published_at",
+                    "created_at")
     list_select_related = ("outlet",)
     list_filter = ("status", "source", ("outlet", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "canonical_url")
@@ -167,7 +169,8 @@ class ArticleAdmin(admin.ModelAdmin):
             queryset, lambda article: retry_article(article_id=article.pk), lambda article: f"“{article}”"
         )
         if retried:
-            self.message_user(request, f"{retried} article{'s' if retried != 1 else ''} queued again.", messages.SUCCESS)
+            self.message_user(request, f"{retried} article{'s' if retried != 1 else ''} queued again.",
+                              messages.SUCCESS)
         if refused:
             self.message_user(request, "Not retried: " + "; ".join(refused[:5]), messages.WARNING)
 
