@@ -8,8 +8,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from claims.alerts import conf
+from claims.alerts.terms import highlight_spans
 from claims.alerts.tokens import make_token
 from claims.models import AlertDelivery, Article, Claim, Subscription
 from claims.selectors.wording import ClaimSentence, claim_sentence, score_text
@@ -46,6 +49,20 @@ def article_url(article: Article) -> str:
     return article.url or article.canonical_url or admin_change_url("article", article.pk)
 
 
+# How a keyword's match stands out in the plain-text part (the HTML part uses <mark>). The quote
+# itself stays as the speaker said it there: editors copy quotes from the plain text.
+TEXT_MARK = "**"
+
+
+def _marked(content: str, spans: list[tuple[int, int]], open_mark: str, close_mark: str, escape=str) -> str:
+    out, at = [], 0
+    for start, end in spans:
+        out += [escape(content[at:start]), open_mark, escape(content[start:end]), close_mark]
+        at = end
+    out.append(escape(content[at:]))
+    return "".join(out)
+
+
 @dataclass
 class Item:
     claim: Claim
@@ -56,6 +73,21 @@ class Item:
     score: str
     reasons: list[str]
     admin_url: str
+    # Where the subscription's keywords matched in the content: the HTML part marks them in the
+    # quote (<mark>), the plain-text part lists them under it (**Taxes**, **minimum-wage**).
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def matched_text(self) -> str:
+        """The matched words as the claim has them, marked, for the plain-text part ('' if none)."""
+        seen = dict.fromkeys(self.sentence.content[start:end] for start, end in self.highlights)
+        return ", ".join(f"{TEXT_MARK}{words}{TEXT_MARK}" for words in seen)
+
+    @property
+    def content_html(self) -> SafeString:
+        content = _marked(self.sentence.content, self.highlights, '<mark style="background: #fff1a8;">', "</mark>",
+                          escape=conditional_escape)
+        return mark_safe(f"“{content}”" if self.sentence.quoted else content)  # noqa: S308 - escaped above
 
 
 @dataclass
@@ -67,7 +99,7 @@ class Group:
     items: list[Item] = field(default_factory=list)
 
 
-def _groups(deliveries: Sequence[AlertDelivery]) -> list[Group]:
+def _groups(deliveries: Sequence[AlertDelivery], keywords: Sequence[str] = ()) -> list[Group]:
     groups: dict[int, Group] = {}
     for delivery in deliveries:
         claim = delivery.claim
@@ -81,16 +113,18 @@ def _groups(deliveries: Sequence[AlertDelivery]) -> list[Group]:
                 outlet=article.outlet.name if article.outlet else "",
                 url=article_url(article),
             )
+        sentence = claim_sentence(claim)
         group.items.append(
             Item(
                 claim=claim,
-                sentence=claim_sentence(claim),
+                sentence=sentence,
                 kind=claim.get_kind_display(),
                 speaker=(claim.speaker.name if claim.speaker else claim.speaker_mention) or "Unattributed",
                 speaker_title=claim.speaker_title or (claim.speaker.title if claim.speaker else ""),
                 score=score_text(claim.checkworthiness),
                 reasons=list(delivery.reasons or []),
                 admin_url=admin_change_url("claim", claim.pk),
+                highlights=highlight_spans(sentence.content, keywords) if keywords else [],
             )
         )
     return list(groups.values())
@@ -111,7 +145,7 @@ def _subject(subscription: Subscription, groups: list[Group], count: int, digest
 def build_message(
     *, subscription: Subscription, deliveries: Sequence[AlertDelivery], digest: bool, connection=None
 ) -> EmailMultiAlternatives:
-    groups = _groups(deliveries)
+    groups = _groups(deliveries, keywords=subscription.keywords or [])
     unsubscribe = unsubscribe_url(subscription.pk)
     context = {
         "subscription": subscription,

@@ -1,16 +1,21 @@
 """Reads behind email alerts: which subscriptions a batch of new claims matches, which digests
 are due, which deliveries need another try. No writes here.
 
-Matching is one SQL statement whatever the number of subscriptions, in two steps:
+The rules of matching are described once (FILTERS and SELECTIVE below) and evaluated two ways:
+find_matches_plain() loops over every pair in Python; find_matches(), the one in use, is two
+statements whatever the number of subscriptions. First the keyword hits: which normalised
+keywords of active subscriptions each claim matches, in word forms and as phrases
+(claims.alerts.terms; PostgreSQL's full-text search with the English configuration where it
+runs). Then one SQL statement, in two steps:
 
 1. Candidates. The selective dimensions (speaker, outlet, keyword) each produce the
    (subscription, claim) pairs they accept through an indexed join: speakers and outlets by id,
-   keywords by equality between normalised keywords and the claims' word n-grams. A pair is
+   keywords by equality between normalised keywords and the claims' keyword hits. A pair is
    kept when the number of these dimensions that accepted it equals the number the subscription
    has set ("all non-empty filter dimensions must match", as a count). Subscriptions with none of
    the three (only a kind, a score or a flag) pair with every claim of the batch.
-2. Verification. The cheap per-pair conditions (kind, minimum score, the two flags) filter the
-   candidates.
+2. Verification. The cheap per-pair conditions (FILTERS: kind, minimum score, the two flags)
+   filter the candidates.
 
 So a subscription that no selective dimension brought up is never looked at, unless it has no
 selective filter at all; and a subscription with no filter whatsoever (refused by the services)
@@ -20,18 +25,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import BooleanField, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from claims.alerts import conf
 from claims.alerts.schedule import latest_slot
-from claims.alerts.terms import claim_terms
+from claims.alerts.terms import KeywordIndex
 from claims.models import AlertDelivery, Article, Claim, Outlet, Speaker, Subscription, SubscriptionKeyword
 
 D = AlertDelivery.Status
@@ -45,37 +52,193 @@ class Match:
     reasons: list[str] = field(default_factory=list)
 
 
-# --- which claims repeat a rated one, which speakers are new ------------------------------------
+# --- the rules: what makes a subscription match a claim ------------------------------------------
+#
+# One description, two evaluations. FILTERS below names each filter a subscription may set: how
+# its SQL reads (for the fast path, one statement per batch) and how it reads in Python (for the
+# plain path, a loop over every pair). The two facts that need other rows, "repeats a rated claim"
+# and "new speaker", are written once, as querysets: the plain path runs them, the fast path
+# embeds their SQL. tests/alerts/test_matching_paths.py runs both paths on the same generated
+# data and compares the matches and their reasons.
 
 
-def repeating_rated_claim_ids(*, claim_ids: Sequence[int]) -> set[int]:
+def _repeating_rated(claim_ids: Sequence[int]) -> QuerySet[Claim]:
     """Claims whose words we already rated elsewhere (same fingerprint) or that an editor linked
     (same_as) to a rated claim."""
     rated_twin = Claim.objects.filter(fingerprint=OuterRef("fingerprint"), rating__isnull=False).exclude(
         pk=OuterRef("pk")
     )
-    return set(
-        Claim.objects.filter(pk__in=claim_ids)
-        .filter(Q(same_as__rating__isnull=False) | Q(Exists(rated_twin)))
-        .values_list("pk", flat=True)
-    )
+    return Claim.objects.filter(pk__in=claim_ids).filter(Q(same_as__rating__isnull=False) | Q(Exists(rated_twin)))
 
 
-def new_speaker_claim_ids(*, claim_ids: Sequence[int]) -> set[int]:
+def _by_new_speaker(claim_ids: Sequence[int]) -> QuerySet[Claim]:
     """Claims by a speaker with no earlier claim in another article: every claim of that speaker
     in the article where they first appear counts as 'new speaker'."""
     earlier = (
         Claim.objects.filter(speaker_id=OuterRef("speaker_id"), created_at__lt=OuterRef("created_at"))
         .exclude(article_id=OuterRef("article_id"))
     )
+    return Claim.objects.filter(pk__in=claim_ids, speaker__isnull=False).exclude(Exists(earlier))
+
+
+def repeating_rated_claim_ids(*, claim_ids: Sequence[int]) -> set[int]:
+    return set(_repeating_rated(claim_ids).values_list("pk", flat=True))
+
+
+def new_speaker_claim_ids(*, claim_ids: Sequence[int]) -> set[int]:
+    return set(_by_new_speaker(claim_ids).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the plain path knows about a batch beyond the claims' own fields."""
+
+    repeats: set[int]
+    newcomers: set[int]
+    keywords: dict[int, set[str]]  # claim id -> the normalised keywords it matches
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A filter that is checked pair by pair (the cheap ones)."""
+
+    name: str
+    sql_is_set: str  # over the subscription row `s` (a dialect's piece in {braces})
+    sql_accepts: str  # over `s` and the claim row `c`; {repeats}/{newcomers}: the facts' subqueries
+    is_set: Callable[[Subscription], bool]
+    accepts: Callable[[Subscription, Claim, Facts], bool]
+    reason: Callable[[Subscription, Claim], str]
+
+
+def _new_speaker_reason(_s: Subscription, claim: Claim) -> str:
+    return f"new speaker {claim.speaker.name}" if claim.speaker else "new speaker"
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("kinds", "{has_kinds}", "{kind_in}",
+           lambda s: bool(s.kinds), lambda s, c, f: c.kind in s.kinds,
+           lambda s, c: f"kind: {c.get_kind_display().lower()}"),
+    Filter("min_checkworthiness", "s.min_checkworthiness > 0", "c.checkworthiness >= s.min_checkworthiness",
+           lambda s: s.min_checkworthiness > 0, lambda s, c, f: c.checkworthiness >= s.min_checkworthiness,
+           lambda s, c: f"check-worthiness {c.checkworthiness:.2f} (at least {s.min_checkworthiness:.2f})"),
+    Filter("repeats_rated_claim", "s.repeats_rated_claim", "c.id IN ({repeats})",
+           lambda s: s.repeats_rated_claim, lambda s, c, f: c.pk in f.repeats,
+           lambda s, c: "repeats a claim we already rated"),
+    Filter("new_speaker", "s.new_speaker", "c.id IN ({newcomers})",
+           lambda s: s.new_speaker, lambda s, c, f: c.pk in f.newcomers, _new_speaker_reason),
+)
+# The selective filters, in the order the "why it matched" line reads (who, where, what). Each one
+# brings up its (subscription, claim) pairs through an indexed join in the fast path.
+SELECTIVE = ("speaker", "outlet", "keyword")
+
+
+def _speaker_details(s: Subscription, claim: Claim, facts: Facts) -> list[str]:
+    # A merged speaker's claims also reach subscribers of the speaker it was merged into.
+    ids = {claim.speaker_id, claim.speaker.merged_into_id if claim.speaker else None} - {None}
+    return sorted(sp.name for sp in s.speakers.all() if sp.pk in ids)
+
+
+def _outlet_details(s: Subscription, claim: Claim, facts: Facts) -> list[str]:
+    return sorted(o.name for o in s.outlets.all() if o.pk == claim.article.outlet_id)
+
+
+def _keyword_details(s: Subscription, claim: Claim, facts: Facts) -> list[str]:
+    hits = facts.keywords.get(claim.pk, set())
+    return sorted(k.keyword for k in s.keyword_terms.all() if k.normalized in hits)
+
+
+# Per selective filter: is it set (plain path), and which of its values accept the claim.
+Details = Callable[[Subscription, Claim, Facts], list[str]]
+_SELECTIVE_PLAIN: dict[str, tuple[Callable[[Subscription], bool], Details]] = {
+    "speaker": (lambda s: bool(s.speakers.all()), _speaker_details),
+    "outlet": (lambda s: bool(s.outlets.all()), _outlet_details),
+    "keyword": (lambda s: bool(s.keyword_terms.all()), _keyword_details),
+}
+
+
+def _selective_reason(dimension: str, detail: str) -> str:
+    if dimension == "speaker":
+        return f"speaker {detail}"
+    if dimension == "outlet":
+        return f"outlet {detail}"
+    return f"keyword '{detail}'"
+
+
+# --- keywords: word forms and phrases -----------------------------------------------------------
+
+# PostgreSQL reads a claim through the same cut as claims.alerts.terms.tokens(): letters and
+# digits only, so "minimum-wage" and "COVID-19" are words on both sides.
+_PG_VECTOR = "to_tsvector('english'::regconfig, regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
+# The lexemes of a keyword, as migration 0017 indexes them (GIN), so the claim's lexemes find the
+# keywords that contain them without reading every keyword.
+_PG_KEYWORD_LEXEMES = "tsvector_to_array(to_tsvector('english'::regconfig, {normalized}))"
+
+
+def active_keywords() -> set[str]:
+    """The distinct normalised keywords of active subscriptions: a few thousand short strings even
+    for a large newsroom."""
     return set(
-        Claim.objects.filter(pk__in=claim_ids, speaker__isnull=False)
-        .exclude(Exists(earlier))
-        .values_list("pk", flat=True)
+        SubscriptionKeyword.objects.filter(subscription__active=True).values_list("normalized", flat=True).distinct()
     )
 
 
-# --- the match query ---------------------------------------------------------------------------
+def _pg_keyword_hits(claims: Sequence[Claim], keywords: Sequence[str] | None) -> list[list[Any]]:
+    """PostgreSQL's full-text search decides: a claim's lexemes find the candidate keywords (every
+    active subscription's through the index, or the given ones), then each candidate is checked as
+    a phrase, `vector @@ phraseto_tsquery('english', keyword)`. One statement."""
+    t = _tables()
+    ids = sorted(claim.pk for claim in claims)
+    if keywords is None:
+        candidates = f"""SELECT DISTINCT lx.claim_id, k.normalized FROM lx
+            JOIN {t['keyword']} k ON {_PG_KEYWORD_LEXEMES.format(normalized='k.normalized')} @> ARRAY[lx.lexeme]
+            JOIN {t['sub']} s ON s.id = k.subscription_id AND s.active"""  # noqa: S608 - names from the models
+        params: list[Any] = [*ids]
+    else:
+        # The given keywords' lexemes, worked out once each, then joined on equality.
+        candidates = f"""SELECT DISTINCT lx.claim_id, kl.normalized FROM lx
+            JOIN (SELECT kw.normalized, unnest({_PG_KEYWORD_LEXEMES.format(normalized='kw.normalized')}) AS lexeme
+                  FROM unnest(%s::text[]) AS kw(normalized)) kl ON kl.lexeme = lx.lexeme"""  # noqa: S608
+        params = [*ids, list(keywords)]
+    sql = f"""
+    WITH v AS MATERIALIZED (
+        SELECT c.id AS claim_id, {_PG_VECTOR.format(text='c.content')} AS vec
+        FROM {t['claim']} c WHERE c.id IN ({_in_list(ids)})
+    ),
+    lx AS (
+        SELECT DISTINCT v.claim_id, l.lexeme FROM v CROSS JOIN LATERAL unnest(tsvector_to_array(v.vec)) AS l(lexeme)
+    ),
+    candidates AS ({candidates})
+    SELECT candidates.claim_id, candidates.normalized FROM candidates JOIN v ON v.claim_id = candidates.claim_id
+    WHERE v.vec @@ phraseto_tsquery('english'::regconfig, candidates.normalized)
+    ORDER BY 1, 2
+    """  # noqa: S608 - table names from the models' meta; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [[int(claim_id), term] for claim_id, term in cursor.fetchall()]
+
+
+def keyword_hits(claims: Sequence[Claim], keywords: set[str]) -> list[list[Any]]:
+    """[claim id, keyword] for every one of `keywords` (normalised) that a claim matches, in word
+    forms and as a phrase (claims.alerts.terms): PostgreSQL's full-text search where it runs,
+    the same rules in Python elsewhere."""
+    if not keywords or not claims:
+        return []
+    if connection.vendor == "postgresql":
+        return _pg_keyword_hits(claims, sorted(keywords))
+    index = KeywordIndex(keywords)
+    return [[claim.pk, term] for claim in claims for term in sorted(index.find(claim.content))]
+
+
+def active_keyword_hits(claims: Sequence[Claim]) -> list[list[Any]]:
+    """keyword_hits() against every active subscription's keywords, in one query."""
+    if not claims:
+        return []
+    if connection.vendor == "postgresql":
+        return _pg_keyword_hits(claims, None)
+    return keyword_hits(claims, active_keywords())
+
+
+# --- the fast path: one statement ---------------------------------------------------------------
 
 
 def _q(name: str) -> str:
@@ -105,12 +268,14 @@ def _tables() -> dict[str, str]:
 # The only database-specific pieces: reading a JSON parameter as rows, and the JSON list of kinds.
 _DIALECT = {
     "postgresql": {
-        "terms": "SELECT (t.value->>0)::bigint AS claim_id, t.value->>1 AS term FROM jsonb_array_elements(%s::jsonb) AS t",
+        "terms": "SELECT (t.value->>0)::bigint AS claim_id, t.value->>1 AS term "
+                 "FROM jsonb_array_elements(%s::jsonb) AS t",
         "kind_in": "s.kinds @> jsonb_build_array(c.kind)",
         "has_kinds": "(jsonb_typeof(s.kinds) = 'array' AND jsonb_array_length(s.kinds) > 0)",
     },
     "sqlite": {
-        "terms": "SELECT json_extract(t.value, '$[0]') AS claim_id, json_extract(t.value, '$[1]') AS term FROM json_each(%s) AS t",
+        "terms": "SELECT json_extract(t.value, '$[0]') AS claim_id, json_extract(t.value, '$[1]') AS term "
+                 "FROM json_each(%s) AS t",
         "kind_in": "EXISTS (SELECT 1 FROM json_each(s.kinds) AS k WHERE k.value = c.kind)",
         "has_kinds": "json_array_length(s.kinds) > 0",
     },
@@ -121,44 +286,26 @@ def _in_list(values: Sequence[int]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def active_keywords() -> set[str]:
-    """The distinct normalised keywords of active subscriptions: a few thousand short strings even
-    for a large newsroom, and what lets matching send only the claim words that can match."""
-    return set(
-        SubscriptionKeyword.objects.filter(subscription__active=True).values_list("normalized", flat=True).distinct()
-    )
-
-
-def keyword_hits(claims: Sequence[Claim], keywords: set[str]) -> list[list]:
-    """[claim id, keyword] for every keyword phrase a claim's words contain: only the n-gram
-    lengths some keyword has are built, and only hits travel to the database."""
-    if not keywords:
-        return []
-    longest = max(len(keyword.split(" ")) for keyword in keywords)
-    return [
-        [claim.pk, term]
-        for claim in claims
-        for term in sorted(claim_terms(claim.content, max_words=longest) & keywords)
-    ]
-
-
-def _match_sql(*, claims: Sequence[Claim], hits: list[list]) -> tuple[str, list]:
+def _match_sql(*, claims: Sequence[Claim], hits: list[list[Any]]) -> tuple[str, list[Any]]:
     t = _tables()
     d = _DIALECT[connection.vendor]
     claim_ids = sorted(claim.pk for claim in claims)
     ids = _in_list(claim_ids)
-    has_speakers = f"EXISTS (SELECT 1 FROM {t['sub_speakers']} x2 WHERE x2.{t['ss_sub']} = s.id)"
-    has_outlets = f"EXISTS (SELECT 1 FROM {t['sub_outlets']} y2 WHERE y2.{t['so_sub']} = s.id)"
-    has_keywords = f"EXISTS (SELECT 1 FROM {t['keyword']} k2 WHERE k2.subscription_id = s.id)"
-    # The two flags, per claim, as correlated subqueries: evaluated only for the pairs whose
-    # subscription asks for them (the OR below short-circuits), the same rules as
-    # repeating_rated_claim_ids() and new_speaker_claim_ids().
-    is_repeat = f"""(EXISTS (SELECT 1 FROM {t['claim']} tw WHERE tw.id = c.same_as_id AND tw.rating_id IS NOT NULL)
-        OR EXISTS (SELECT 1 FROM {t['claim']} tw WHERE tw.fingerprint = c.fingerprint
-                   AND tw.rating_id IS NOT NULL AND tw.id <> c.id))"""
-    is_new_speaker = f"""(c.speaker_id IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM {t['claim']} e WHERE e.speaker_id = c.speaker_id AND e.created_at < c.created_at
-        AND e.article_id <> c.article_id))"""
+    # Table and column names come from the models' meta; every value below is a parameter.
+    has_speakers = f"EXISTS (SELECT 1 FROM {t['sub_speakers']} x2 WHERE x2.{t['ss_sub']} = s.id)"  # noqa: S608
+    has_outlets = f"EXISTS (SELECT 1 FROM {t['sub_outlets']} y2 WHERE y2.{t['so_sub']} = s.id)"  # noqa: S608
+    has_keywords = f"EXISTS (SELECT 1 FROM {t['keyword']} k2 WHERE k2.subscription_id = s.id)"  # noqa: S608
+    # The facts' querysets, embedded as uncorrelated subqueries (run once, not per pair).
+    repeats_sql, repeats_params = _repeating_rated(claim_ids).values("pk").query.sql_with_params()
+    newcomers_sql, newcomers_params = _by_new_speaker(claim_ids).values("pk").query.sql_with_params()
+    pieces = {**d, "repeats": repeats_sql, "newcomers": newcomers_sql}
+    filter_params = {"repeats_rated_claim": list(repeats_params), "new_speaker": list(newcomers_params)}
+    some_filter_set = " OR ".join(f.sql_is_set.format(**pieces) for f in FILTERS)
+    filters_accept = "\n          AND ".join(
+        f"(NOT {f.sql_is_set.format(**pieces)} OR {f.sql_accepts.format(**pieces)})" for f in FILTERS
+    )
+    # The filters' own settings come back with each match: its reasons are worded from them.
+    filter_columns = ", ".join(f"s.{f.name}" for f in FILTERS)
     sql = f"""
     WITH selective AS (
         SELECT x.{t['ss_sub']} AS subscription_id, c.id AS claim_id, 'speaker' AS dimension, sp.name AS detail
@@ -204,15 +351,16 @@ def _match_sql(*, claims: Sequence[Claim], hits: list[list]) -> tuple[str, list]
         JOIN required r ON r.subscription_id = p.subscription_id AND r.n = p.n
     ),
     unanchored AS (
+        -- No selective filter: every claim of the batch is a candidate, if some other filter is set
+        -- (a subscription with no filter at all matches nothing).
         SELECT s.id AS subscription_id, c.id AS claim_id
         FROM {t['sub']} s CROSS JOIN {t['claim']} c
         WHERE c.id IN ({ids}) AND s.active
           AND NOT {has_speakers} AND NOT {has_outlets} AND NOT {has_keywords}
-          AND ({d['has_kinds']} OR s.min_checkworthiness > 0 OR s.repeats_rated_claim OR s.new_speaker)
+          AND ({some_filter_set})
     ),
     matched AS (
-        SELECT m.subscription_id, m.claim_id, s.min_checkworthiness, {d['has_kinds']} AS has_kinds,
-               s.repeats_rated_claim, s.new_speaker
+        SELECT m.subscription_id, m.claim_id, {filter_columns}
         FROM (SELECT subscription_id, claim_id FROM anchored
               UNION ALL SELECT subscription_id, claim_id FROM unanchored) m
         JOIN {t['sub']} s ON s.id = m.subscription_id
@@ -222,68 +370,104 @@ def _match_sql(*, claims: Sequence[Claim], hits: list[list]) -> tuple[str, list]
           -- "quote changed in the source" subscriptions hear about quote changes, not new claims
           -- (claims.services.quote_change_alerts).
           AND NOT s.quote_changed
-          AND (NOT {d['has_kinds']} OR {d['kind_in']})
-          AND c.checkworthiness >= s.min_checkworthiness
-          AND (NOT s.repeats_rated_claim OR {is_repeat})
-          AND (NOT s.new_speaker OR {is_new_speaker})
+          AND {filters_accept}
     )
-    SELECT m.subscription_id, m.claim_id, m.min_checkworthiness, m.has_kinds, m.repeats_rated_claim,
-           m.new_speaker, h.dimension, h.detail
+    SELECT m.*, h.dimension, h.detail
     FROM matched m
     LEFT JOIN selective h ON h.subscription_id = m.subscription_id AND h.claim_id = m.claim_id
-    """
+    """  # noqa: S608 - see above
     params = [*claim_ids, *claim_ids, json.dumps(hits), *claim_ids]
+    for f in FILTERS:  # in the order their subqueries stand in `filters_accept`
+        params += filter_params.get(f.name, [])
     return sql, params
 
 
-# The order the "why it matched" line reads in: who, where, what, then the finer filters.
-_DIMENSION_ORDER = {name: i for i, name in enumerate(["speaker", "outlet", "keyword"])}
-
-
-def _selective_reason(dimension: str, detail: str) -> str:
-    if dimension == "speaker":
-        return f"speaker {detail}"
-    if dimension == "outlet":
-        return f"outlet {detail}"
-    return f"keyword '{detail}'"
-
-
-def _other_reasons(claim: Claim, min_score: float, has_kinds: bool, repeats: bool, new_speaker: bool) -> list[str]:
-    reasons = []
-    if has_kinds:
-        reasons.append(f"kind: {claim.get_kind_display().lower()}")
-    if min_score > 0:
-        reasons.append(f"check-worthiness {claim.checkworthiness:.2f} (at least {min_score:.2f})")
-    if repeats:
-        reasons.append("repeats a claim we already rated")
-    if new_speaker:
-        reasons.append(f"new speaker {claim.speaker.name}" if claim.speaker else "new speaker")
-    return reasons
+def _reasons(selective: list[tuple[str, str]], subscription: Subscription, claim: Claim) -> list[str]:
+    """The 'why it matched' line: who, where, what, then the finer filters (the same words for both
+    paths)."""
+    order = {name: i for i, name in enumerate(SELECTIVE)}
+    head = [_selective_reason(dim, detail) for dim, detail in sorted(selective, key=lambda p: (order[p[0]], p[1]))]
+    return head + [f.reason(subscription, claim) for f in FILTERS if f.is_set(subscription)]
 
 
 def find_matches(*, claims: Sequence[Claim]) -> list[Match]:
     """Every (active subscription, claim) pair where all the subscription's filters accept the
-    claim, with the reasons. Two queries (the active keywords, then the match), whatever the
-    number of subscriptions."""
+    claim, with the reasons. Two queries (the keyword hits, then the match), whatever the number
+    of subscriptions."""
     if not claims:
         return []
     by_id = {claim.pk: claim for claim in claims}
-    sql, params = _match_sql(claims=claims, hits=keyword_hits(claims, active_keywords()))
+    sql, params = _match_sql(claims=claims, hits=active_keyword_hits(claims))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    selective: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
-    others: dict[tuple[int, int], tuple] = {}
-    for subscription_id, claim_id, min_score, has_kinds, repeats, new_speaker, dimension, detail in rows:
+    selective: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    settings: dict[int, Any] = {}
+    pairs: set[tuple[int, int]] = set()
+    for subscription_id, claim_id, *values, dimension, detail in rows:
         key = (int(subscription_id), int(claim_id))
-        others[key] = (float(min_score), bool(has_kinds), bool(repeats), bool(new_speaker))
+        pairs.add(key)
+        if key[0] not in settings:
+            settings[key[0]] = _filter_settings(values)
         if dimension is not None:
-            selective[key].append((_DIMENSION_ORDER[dimension], _selective_reason(dimension, detail or "")))
+            selective[key].append((dimension, detail or ""))
+    return [
+        Match(key[0], by_id[key[1]], _reasons(selective.get(key, []), settings[key[0]], by_id[key[1]]))
+        for key in sorted(pairs)
+    ]
+
+
+def _filter_settings(values: list[Any]) -> Any:
+    """A matched subscription's FILTERS settings as the fast path reads them back: all the reasons
+    are worded from (a plain namespace: building a model instance per match cost more than the query)."""
+    fields: dict[str, Any] = {}
+    for f, value in zip(FILTERS, values, strict=True):
+        if f.name == "kinds":
+            value = json.loads(value) if isinstance(value, str) else value
+        elif isinstance(Subscription._meta.get_field(f.name), BooleanField):
+            value = bool(value)
+        fields[f.name] = value
+    return SimpleNamespace(**fields)
+
+
+# --- the plain path: a loop over every pair -----------------------------------------------------
+
+
+def find_matches_plain(*, claims: Sequence[Claim]) -> list[Match]:
+    """The same matches as find_matches(), found the slow, obvious way: every active subscription
+    loaded with its filters and every (subscription, claim) pair checked in Python with FILTERS.
+    Kept to test the fast path against (and as the benchmark's baseline)."""
+    if not claims:
+        return []
+    ids = [claim.pk for claim in claims]
+    subscriptions = list(
+        # "quote changed in the source" subscriptions hear about quote changes, not new claims
+        # (claims.services.quote_change_alerts), as in the fast path.
+        Subscription.objects.filter(active=True, owner__is_active=True, quote_changed=False).exclude(owner__email="")
+        .prefetch_related("speakers", "outlets", "keyword_terms").order_by("pk")
+    )
+    keywords = {k.normalized for s in subscriptions for k in s.keyword_terms.all()}
+    hits: dict[int, set[str]] = defaultdict(set)
+    for claim_id, term in keyword_hits(claims, keywords):
+        hits[int(claim_id)].add(term)
+    facts = Facts(
+        repeats=repeating_rated_claim_ids(claim_ids=ids), newcomers=new_speaker_claim_ids(claim_ids=ids),
+        keywords=dict(hits),
+    )
     matches = []
-    for key in sorted(others):
-        claim = by_id[key[1]]
-        reasons = [reason for _, reason in sorted(selective.get(key, []))]
-        matches.append(Match(key[0], claim, reasons + _other_reasons(claim, *others[key])))
+    for subscription in subscriptions:
+        chosen = [name for name in SELECTIVE if _SELECTIVE_PLAIN[name][0](subscription)]
+        pair_filters = [f for f in FILTERS if f.is_set(subscription)]
+        if not chosen and not pair_filters:
+            continue  # no filter at all: matches nothing
+        for claim in sorted(claims, key=lambda c: c.pk):
+            details = {name: _SELECTIVE_PLAIN[name][1](subscription, claim, facts) for name in chosen}
+            if not all(details.values()):
+                continue
+            if not all(f.accepts(subscription, claim, facts) for f in pair_filters):
+                continue
+            selective = [(name, detail) for name, found in details.items() for detail in found]
+            matches.append(Match(subscription.pk, claim, _reasons(selective, subscription, claim)))
     return matches
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from claims.alerts import conf, smtp
 from claims.alerts.messages import build_message
 from claims.alerts.schedule import zone
-from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, normalize_keyword
+from claims.alerts.terms import MAX_KEYWORD_CHARS, MAX_KEYWORD_WORDS, keyword_pattern, normalize_keyword
 from claims.models import AlertDelivery, Claim, Subscription, SubscriptionKeyword, WebhookEndpoint
 from claims.selectors import access
 from claims.selectors import alerts as selectors
@@ -105,6 +105,11 @@ def _keywords(values: Any) -> list[str]:
             raise InvalidInput(f"Keyword '{shown}' has no letters or digits to match.", field="keywords")
         if len(normalized.split()) > MAX_KEYWORD_WORDS:
             raise InvalidInput(f"Keyword '{shown}' has more than {MAX_KEYWORD_WORDS} words.", field="keywords")
+        if not keyword_pattern(normalized):
+            # Full-text search drops them ("the", "of", ...): such a keyword could never match.
+            raise InvalidInput(
+                f"Keyword '{shown}' has only common words (such as 'the' or 'of'), which search ignores; "
+                "add a word that says what the claims are about.", field="keywords")
         kept.setdefault(normalized, shown)
     if len(kept) > MAX_KEYWORDS:
         raise InvalidInput(f"At most {MAX_KEYWORDS} keywords per subscription.", field="keywords")

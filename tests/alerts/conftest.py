@@ -11,14 +11,14 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
-from itertools import count
 
+import factory
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from claims.models import Article, Claim, Outlet, Speaker
-from claims.services.claims import claim_fingerprint
+from tests.factories import ArticleFactory, ClaimFactory, OutletFactory, SpeakerFactory, UserFactory
 
 
 def free_port() -> int:
@@ -98,81 +98,49 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 @pytest.fixture
 def subscriber(db) -> User:
     # Alerts carry unpublished claims, so a subscriber must be allowed to read them (a newsroom group).
-    return _newsroom_reader(
-        User.objects.create_user("alice", email="alice@example.org", password="pw-alice", is_staff=True)
-    )
+    return UserFactory(username="alice", password="pw-alice", is_staff=True, groups=["Reader"])
 
 
 @pytest.fixture
 def other_subscriber(db) -> User:
-    return _newsroom_reader(User.objects.create_user("bob", email="bob@example.org", password="pw-bob", is_staff=True))
-
-
-def _newsroom_reader(user: User) -> User:
-    user.groups.add(Group.objects.get(name="Reader"))
-    return user
+    return UserFactory(username="bob", password="pw-bob", is_staff=True, groups=["Reader"])
 
 
 @pytest.fixture
 def outlet(db) -> Outlet:
-    return Outlet.objects.create(name="Wire Daily", domain="wire.example")
+    return OutletFactory(name="Wire Daily", domain="wire.example")
 
 
 @pytest.fixture
 def yang(db) -> Speaker:
-    return Speaker.objects.create(name="Yang Moo-jin", normalized_name="yang moo-jin", title="foreign minister")
+    return SpeakerFactory(name="Yang Moo-jin", title="foreign minister")
 
 
 @pytest.fixture
 def other_speaker(db) -> Speaker:
-    return Speaker.objects.create(name="Ana Souza", normalized_name="ana souza")
-
-
-_urls = count(1)
+    return SpeakerFactory(name="Ana Souza")
 
 
 @pytest.fixture
 def make_article(db, outlet):
+    """ArticleFactory with this directory's defaults: a wire story from `outlet`, with a URL."""
+
     def make(*, title: str = "Talks stall over sanctions", with_outlet: bool = True, **extra) -> Article:
-        n = next(_urls)
-        return Article.objects.create(
-            url=extra.pop("url", f"https://wire.example/news/{n}"),
-            title=title,
-            outlet=outlet if with_outlet else None,
-            text=extra.pop("text", "placeholder text"),
-            fingerprint=extra.pop("fingerprint", f"article-{n}"),
-            status=Article.Status.DONE,
-            **extra,
-        )
+        extra.setdefault("url", factory.Sequence(lambda n: f"https://wire.example/news/{n}"))
+        extra.setdefault("text", "placeholder text")
+        return ArticleFactory(title=title, outlet=outlet if with_outlet else None, **extra)
 
     return make
 
 
 @pytest.fixture
 def make_claim(db):
-    positions = count(0, 100)
+    """ClaimFactory with this directory's habits: the article and the words first, fingerprints
+    from the words (syndicated copies are twins)."""
 
-    def make(
-        article: Article,
-        content: str,
-        *,
-        speaker: Speaker | None = None,
-        kind: str = Claim.Kind.DIRECT,
-        score: float = 0.5,
-        **extra,
-    ) -> Claim:
-        start = next(positions)
-        return Claim.objects.create(
-            article=article,
-            kind=kind,
-            content=content,
-            content_start=start,
-            content_end=start + len(content),
-            speaker=speaker,
-            speaker_mention=speaker.name if speaker else "",
-            checkworthiness=score,
-            fingerprint=claim_fingerprint(content),
-            **extra,
-        )
+    def make(article: Article, content: str, *, speaker: Speaker | None = None, kind: str = Claim.Kind.DIRECT,
+             score: float = 0.5, **extra) -> Claim:
+        return ClaimFactory(by_words=True, article=article, content=content, speaker=speaker, kind=kind, score=score,
+                            **extra)
 
     return make
