@@ -8,8 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -23,10 +30,11 @@ from claims.api.pagination import KeysetPagination
 from claims.api.permissions import WORKFLOW_PERMS, ActionPermissions
 from claims.api.renderers import EXPORT_RENDERERS
 from claims.exports import FORMATS, streamed_download
-from claims.models import Claim, Rating, Subscription
+from claims.models import Claim, FeedToken, Rating, Subscription
+from claims.public.private_feeds import feed_url
 from claims.selectors import api as selectors
 from claims.selectors.exports import export_rows
-from claims.services import alerts, workflow
+from claims.services import alerts, private_feeds, workflow
 from claims.services import evidence as evidence_services
 from claims.services.idempotency import submit_article_idempotently
 from claims.services.transcripts import submit_transcript
@@ -393,6 +401,12 @@ class RatingViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 # --- subscriptions -------------------------------------------------------------------------------
 
 
+FEED_ADDRESS = inline_serializer("FeedAddress", {
+    "feed_url": drf_serializers.URLField(allow_null=True),
+    "last_read_at": drf_serializers.DateTimeField(allow_null=True),
+})
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your alert subscriptions", tags=["alerts"]),
     retrieve=extend_schema(summary="One of your subscriptions", tags=["alerts"]),
@@ -426,3 +440,25 @@ class SubscriptionViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Subscription) -> None:
         alerts.delete_subscription(subscription=instance, user=self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={200: FEED_ADDRESS, 204: OpenApiResponse(description="The feed address was turned off.")},
+        description="The subscription's private Atom feed address (docs/integrations.md, \"Private feeds\"): "
+                    "GET shows it (`feed_url` null when there is none), POST makes a new one (the old one stops "
+                    "working at once), DELETE turns it off. Only the subscription's owner may.",
+    )
+    @action(detail=True, methods=["get", "post", "delete"], url_path="feed", filter_backends=[],
+            pagination_class=None)
+    def feed(self, request: Request, pk: str | None = None) -> Response:
+        subscription = self.get_object()
+        if request.method == "POST":
+            private_feeds.rotate_feed_token(user=request.user, subscription=subscription)
+        elif request.method == "DELETE":
+            private_feeds.revoke_feed_token(user=request.user, subscription=subscription)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        token = FeedToken.objects.filter(subscription=subscription).first()
+        return Response({
+            "feed_url": feed_url(token) if token else None,
+            "last_read_at": token.last_read_at.isoformat() if token and token.last_read_at else None,
+        })

@@ -144,3 +144,26 @@ def test_a_subscription_page_shows_its_feed_address_and_the_actions(client: Clie
     token = FeedToken.objects.get(subscription=subscription).token
     after = client.get(f"/admin/claims/subscription/{subscription.pk}/change/").content.decode()
     assert f"/feeds/{token}.atom" in after
+
+
+def test_the_api_shows_makes_and_turns_off_a_subscriptions_feed_address(client: Client, claims, wf_reader: User,
+                                                                         wf_editor: User) -> None:
+    from rest_framework.test import APIClient
+
+    from claims.services.tokens import create_api_token
+
+    subscription = alerts.create_subscription(owner=wf_reader, name="Bridge", keywords=["bridge"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {create_api_token(user=wf_reader, name='t').key}")
+    url = f"/api/v1/subscriptions/{subscription.pk}/feed/"
+    assert api.get(url).json() == {"feed_url": None, "last_read_at": None}
+    made = api.post(url).json()["feed_url"]
+    assert made.endswith(f"/feeds/{FeedToken.objects.get(subscription=subscription).token}.atom")
+    assert client.get("/feeds/" + made.rsplit("/feeds/", 1)[1]).status_code == 200
+    again = api.post(url).json()["feed_url"]
+    assert again != made and client.get("/feeds/" + made.rsplit("/feeds/", 1)[1]).status_code == 404
+    assert api.delete(url).status_code == 204 and api.get(url).json()["feed_url"] is None
+    # Someone else's subscription is a 404, as everywhere in the API.
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {create_api_token(user=wf_editor, name='t').key}")
+    assert other.post(url).status_code == 404
