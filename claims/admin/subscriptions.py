@@ -68,7 +68,8 @@ class SubscriptionForm(forms.ModelForm):
         label="Keywords",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="One per line or separated by commas. Whole words or phrases, any case; a claim matches if it contains any of them.",
+        help_text="One per line or separated by commas. Whole words or phrases, any case; a claim matches if it "
+                  "contains any of them.",
     )
     kinds = forms.MultipleChoiceField(choices=Claim.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple)
     timezone = forms.CharField(initial="UTC", help_text="A time zone name such as Europe/Berlin, for digests.")
@@ -235,7 +236,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(AlertDelivery)
 class AlertDeliveryAdmin(admin.ModelAdmin):
-    list_display = ("subscription", "claim_excerpt", "status", "attempts", "error_excerpt", "next_attempt_at", "sent_at", "created_at")
+    list_display = ("subscription", "claim_excerpt", "status", "attempts", "error_excerpt", "next_attempt_at",
+                    "sent_at", "created_at")
     list_filter = ("status",)
     list_select_related = ("subscription__owner", "claim")
     search_fields = ("subscription__name", "error")
@@ -261,12 +263,14 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Retry the selected deliveries now")
     def retry(self, request, queryset: QuerySet) -> None:
         try:
-            count = services.retry_deliveries(user=request.user, delivery_ids=list(queryset.values_list("pk", flat=True)))
+            count = services.retry_deliveries(user=request.user,
+                                              delivery_ids=list(queryset.values_list("pk", flat=True)))
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
         self.message_user(
-            request, f"{count} deliver{'y' if count == 1 else 'ies'} queued again (digest ones go out with the next digest).",
+            request,
+            f"{count} deliver{'y' if count == 1 else 'ies'} queued again (digest ones go out with the next digest).",
             messages.SUCCESS,
         )
 
@@ -274,7 +278,8 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
         return _staff(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _staff(request) and (obj is None or request.user.is_superuser or obj.subscription.owner_id == request.user.pk)
+        return _staff(request) and (
+            obj is None or request.user.is_superuser or obj.subscription.owner_id == request.user.pk)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -99,7 +99,8 @@ def _keywords(values: Any) -> list[str]:
         if not shown:
             continue
         if len(shown) > MAX_KEYWORD_CHARS:
-            raise InvalidInput(f"Keyword '{shown[:40]}...' is longer than {MAX_KEYWORD_CHARS} characters.", field="keywords")
+            raise InvalidInput(f"Keyword '{shown[:40]}...' is longer than {MAX_KEYWORD_CHARS} characters.",
+                               field="keywords")
         normalized = normalize_keyword(shown)
         if not normalized:
             raise InvalidInput(f"Keyword '{shown}' has no letters or digits to match.", field="keywords")
@@ -133,7 +134,8 @@ def _kinds(values: Any) -> list[str]:
 
 def _score(value: Any) -> float:
     if isinstance(value, bool) or value is None:
-        raise InvalidInput("The minimum check-worthiness must be a number between 0 and 1.", field="min_checkworthiness")
+        raise InvalidInput("The minimum check-worthiness must be a number between 0 and 1.",
+                           field="min_checkworthiness")
     try:
         score = float(value)
     except (TypeError, ValueError):
@@ -207,7 +209,8 @@ def clean_subscription_fields(
             )
         clean["cadence"] = fields["cadence"]
     if "digest_hour" in fields:
-        clean["digest_hour"] = _small_int(fields["digest_hour"], field="digest_hour", low=0, high=23, what="The digest hour")
+        clean["digest_hour"] = _small_int(fields["digest_hour"], field="digest_hour", low=0, high=23,
+                                          what="The digest hour")
     if "digest_weekday" in fields:
         clean["digest_weekday"] = _small_int(
             fields["digest_weekday"], field="digest_weekday", low=0, high=6, what="The digest weekday (0 = Monday)"
@@ -452,8 +455,9 @@ def _claim_for_sending(*, subscription_id: int, delivery_ids: Sequence[int], now
     stamp = connection.ops.adapt_datetimefield_value(now)
     placeholders = ", ".join(["%s"] * len(ids))
     with transaction.atomic(), connection.cursor() as cursor:
+        # The table name is Django's own, quoted; every value is a parameter.
         cursor.execute(
-            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
             f"WHERE subscription_id = %s AND status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
             f"AND id IN ({placeholders}) RETURNING id",
             [D.SENDING, stamp, subscription_id, D.PENDING, stamp, *ids],
@@ -474,7 +478,8 @@ def _deliver(*, subscription: Subscription, claimed: list[int], claimed_at: date
         _finish(claimed, claimed_at, status=D.FAILED, error="Not sent: the subscription was turned off.")
         return SendOutcome(failed=len(claimed))
     if not subscription.owner.email or not subscription.owner.is_active:
-        _finish(claimed, claimed_at, status=D.FAILED, error="Not sent: the subscriber has no active account with an email address.")
+        _finish(claimed, claimed_at, status=D.FAILED,
+                error="Not sent: the subscriber has no active account with an email address.")
         return SendOutcome(failed=len(claimed))
     # An alert is a read: the owner's right to see each claim is checked now, at sending, with the
     # same rule the API applies, not only when the subscription was made.
