@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from claims.api import rulings, views, webhooks
+from claims.api import rulings, versions, views, webhooks
 from claims.api.exceptions import not_found_view
 
 app_name = "api"
@@ -14,6 +14,9 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
 # corrections and reused rulings: /claims/{id}/correction-reach/, appearances/, apply-ruling/, trim/ ...
 router.register("claims", rulings.ClaimRulingViewSet, basename="claim-ruling")
+# stealth edits: /articles/{id}/versions/, /articles/{id}/diff/, /claims/{id}/quote-changes/
+router.register("articles", versions.ArticleVersionViewSet, basename="article-version")
+router.register("claims", versions.ClaimQuoteChangeViewSet, basename="claim-quote-change")
 router.register("claimreviews", views.ClaimReviewViewSet, basename="claimreview")
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("outlets", views.OutletViewSet, basename="outlet")
