@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from claims.models import Claim, Speaker
 from claims.selectors import access
 from claims.selectors.rulings import Appearance, appearances, checked_text
+from claims.selectors.transcripts import where_said
 
 # Escaped so a quote containing "</script>" cannot end the JSON-LD block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -49,7 +50,8 @@ def _own_appearance(claim: Claim) -> Appearance:
         claim_id=claim.pk, content=claim.content,
         speaker=(claim.speaker.name if claim.speaker else claim.speaker_mention) or "Unattributed",
         outlet=article.outlet.name if article.outlet_id else "", day=timezone.localtime(when).date() if when else None,
-        url=article.canonical_url or article.url or "", headline=article.title or "", method="", score=None,
+        url=where_said(article=article, start_seconds=claim.start_seconds), headline=article.title or "", method="",
+        score=None,
         status=claim.status,
     )
 

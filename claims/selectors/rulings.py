@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import Claim
+from claims.selectors.transcripts import where_said
 
 # "Repeated 14 times this week": the window the triage numbers count in.
 RECENT_WINDOW = timedelta(days=7)
@@ -73,7 +74,7 @@ def appearances(*, claim: Claim) -> list[Appearance]:
             speaker=(row.speaker.name if row.speaker else row.speaker_mention) or "Unattributed",
             outlet=row.article.outlet.name if row.article.outlet else "",
             day=_day(row),
-            url=row.article.canonical_url or row.article.url or "",
+            url=where_said(article=row.article, start_seconds=row.start_seconds),
             headline=row.article.title or "",
             method=row.same_as_method,
             score=row.same_as_score,

@@ -40,6 +40,13 @@ def claim_moment_url(*, media_url: str, start_seconds: float | None) -> str | No
     return moment_url(media_url, start_seconds) or None
 
 
+def where_said(*, article: Article, start_seconds: float | None) -> str:
+    """Where a claim can be read or heard: the article's address, else (a transcript) the recording
+    at the claim's moment; empty when neither is known. ClaimReview's `appearance` and the list of a
+    ruling's appearances use it."""
+    return article.canonical_url or article.url or moment_url(article.media_url, start_seconds)
+
+
 def time_range(start: float | None, end: float | None) -> str:
     if start is None:
         return ""

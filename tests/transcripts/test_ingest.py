@@ -168,6 +168,11 @@ def test_the_public_fact_check_of_a_debate_claim_shows_when_it_was_said(
     assert "00:00:07\u201300:00:13" in page
     assert "https://www.youtube.com/watch?v=hcDebate2026&amp;t=7s" in page
     assert "Mayor Daniel Quinn:" in page
+    # ClaimReview: the claim appeared at that moment of the recording.
+    review = client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()
+    appearance = review["itemReviewed"]["appearance"]
+    works = appearance if isinstance(appearance, list) else [appearance]
+    assert works[0]["url"] == "https://www.youtube.com/watch?v=hcDebate2026&t=7s"
 
 
 # --- API --------------------------------------------------------------------------------------------
