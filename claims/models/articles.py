@@ -89,10 +89,13 @@ class Article(models.Model):
     # Set once the article's new claims were handed to the alerts service; a done article without it
     # is announced again by the sweeper, so a crash between storing and alerting loses no alert.
     alerts_queued_at = models.DateTimeField(null=True, blank=True)
-    # Set while the article is processed in another article's batch (a worker claims queued articles
-    # alongside its own, see services/pipeline.py): the article's own task message then finds it
-    # taken and does nothing. Cleared whenever the article is queued again.
-    batch_leader = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The article whose batch is processing this one (a worker claims queued articles alongside its
+    # own, see services/pipeline.py): this article's own task message then finds it taken and does
+    # nothing. Cleared when the batch ends, and by the sweeper when the batch's worker is gone.
+    batch_of = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Released from a batch that failed: processed alone from now on (no batch takes it, it takes
+    # none), so an article that breaks batches fails by itself. Cleared when it is done or retried.
+    runs_alone = models.BooleanField(default=False, editable=False)
     # Seconds spent extracting this article's claims (its share of its batch's spaCy stream, by
     # text length): /metrics builds its histogram from these rows, so every web process reports
     # what every worker measured (claims/selectors/operations.py).

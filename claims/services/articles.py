@@ -213,7 +213,9 @@ def retry_article(*, article_id: int) -> Article:
         article.error = ""
         article.attempts = 0
         article.status_changed_at = timezone.now()
-        article.batch_leader = None  # out of any batch whose worker died
-        article.save(update_fields=["status", "error", "attempts", "status_changed_at", "batch_leader", "updated_at"])
+        article.batch_of = None  # out of any batch whose worker died
+        article.runs_alone = False  # a fresh start: it may be batched again
+        article.save(update_fields=["status", "error", "attempts", "status_changed_at", "batch_of", "runs_alone",
+                                    "updated_at"])
         transaction.on_commit(lambda: enqueue_processing(article_id=article_id))
     return article

@@ -43,7 +43,7 @@ def _set_status(article_id: int, status: str, **fields) -> None:
 
 def fail_article(*, article_id: int, error: str) -> None:
     """Record a failure the editor can read; the article stays retryable from the admin."""
-    _set_status(article_id, S.FAILED, error=error[:5000], processed_at=timezone.now(), batch_leader=None)
+    _set_status(article_id, S.FAILED, error=error[:5000], processed_at=timezone.now(), batch_of=None, runs_alone=False)
     from claims.services.webhooks import queue_article_failed
 
     try:
@@ -61,11 +61,10 @@ def _given_up(article: Article) -> bool:
 
 
 def _claim_work(article_id: int) -> Article | None:
-    # One being processed in another article's batch (batch_leader set) is not this message's to take.
+    # One being processed in another article's batch (batch_of set) is not this message's to take.
     claimable = Article.objects.filter(
         Q(status__in=(S.QUEUED, S.FETCHING))
-        | Q(status=S.EXTRACTING, batch_leader__isnull=True)
-        | Q(status=S.EXTRACTING, batch_leader=article_id),
+        | Q(status=S.EXTRACTING, batch_of__isnull=True),
         pk=article_id,
     )
     # Most messages of a busy queue are for articles another worker's batch already took or
@@ -96,7 +95,7 @@ def _claim_companions(leader: Article) -> list[Article]:
     task's time limit; a leader that is itself that long is processed alone."""
     room = settings.FACTCHECK_PIPELINE_BATCH - 1
     budget = settings.FACTCHECK_PIPELINE_BATCH_CHARS - len(leader.text)
-    if room <= 0 or budget <= 0 or leader.batch_leader == leader.pk:
+    if room <= 0 or budget <= 0 or leader.runs_alone:
         return []  # batching is off, the text is long, or the article was released to run alone
     with derived_data_transaction():
         candidates = list(
@@ -104,22 +103,22 @@ def _claim_companions(leader: Article) -> list[Article]:
             .select_related("outlet")
             .annotate(size=Length("text"))
             .filter(
-                Q(status=S.EXTRACTING, batch_leader=leader.pk)
-                | Q(status=S.QUEUED, batch_leader__isnull=True, size__gt=0, size__lte=budget)
+                Q(status=S.EXTRACTING, batch_of=leader.pk)
+                | Q(status=S.QUEUED, batch_of__isnull=True, runs_alone=False, size__gt=0, size__lte=budget)
             )
             .exclude(pk=leader.pk)
-            .order_by(Case(When(batch_leader=leader.pk, then=Value(0)), default=Value(1)), "pk")[: room * 2]
+            .order_by(Case(When(batch_of=leader.pk, then=Value(0)), default=Value(1)), "pk")[: room * 2]
         )
         companions: list[Article] = []
         for article in candidates:
             # Its own earlier companions always come back (they were admitted under this budget).
-            if article.batch_leader != leader.pk and (len(companions) >= room or article.size > budget):
+            if article.batch_of != leader.pk and (len(companions) >= room or article.size > budget):
                 continue
             budget -= article.size
             companions.append(article)
         if companions:
             Article.objects.filter(pk__in=[a.pk for a in companions]).update(
-                status=S.EXTRACTING, batch_leader=leader.pk, attempts=F("attempts") + 1,
+                status=S.EXTRACTING, batch_of=leader.pk, attempts=F("attempts") + 1,
                 status_changed_at=timezone.now(),
             )
     for article in companions:
@@ -129,14 +128,14 @@ def _claim_companions(leader: Article) -> list[Article]:
 
 def _release(articles: list[Article]) -> None:
     """Put the articles of a failed batch back in the queue to be processed alone, each with a
-    message of its own (a companion's was spent while it was in the batch). batch_leader set to
-    the article itself marks "alone": no batch takes it as a companion, and it takes none, so an
-    article that breaks batches fails on its own instead of taking others down with it."""
+    message of its own (a companion's was spent while it was in the batch), marked `runs_alone`:
+    no batch takes it as a companion, and it takes none, so an article that breaks batches fails on
+    its own instead of taking others down with it."""
     ids = [article.pk for article in articles]
     if not ids:
         return
     Article.objects.filter(pk__in=ids, status=S.EXTRACTING).update(
-        status=S.QUEUED, batch_leader=F("pk"), status_changed_at=timezone.now()
+        status=S.QUEUED, batch_of=None, runs_alone=True, status_changed_at=timezone.now()
     )
     for pk in ids:
         enqueue_processing(article_id=pk)
@@ -277,7 +276,7 @@ def _extract_and_store(batch: list[Article]) -> list[Claim]:
         _apply_headers([article for article, _ in ok])
         new_claims = store_claims_many(items=ok)
         Article.objects.filter(pk__in=[article.pk for article, _ in ok]).update(
-            status=S.DONE, status_changed_at=now, processed_at=now, error="", batch_leader=None,
+            status=S.DONE, status_changed_at=now, processed_at=now, error="", batch_of=None, runs_alone=False,
             extraction_seconds=Case(
                 *(When(pk=article.pk, then=Value(seconds[article.pk])) for article, _ in ok),
                 output_field=FloatField(),
@@ -405,9 +404,6 @@ def sweep_stuck_articles(*, older_than: timedelta | None = None) -> list[int]:
         # Bump the clock so the next sweep doesn't enqueue it again while it waits in the queue.
         # And free it from a batch whose worker is gone, so that message may take it (an article
         # released to run alone stays so).
-        Article.objects.filter(pk=article_id).update(
-            status_changed_at=timezone.now(),
-            batch_leader=Case(When(batch_leader=F("pk"), then=F("pk")), default=None),
-        )
+        Article.objects.filter(pk=article_id).update(status_changed_at=timezone.now(), batch_of=None)
         enqueue_processing(article_id=article_id)
     return stuck

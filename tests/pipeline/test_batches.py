@@ -38,17 +38,17 @@ def test_a_worker_processes_queued_articles_with_its_own_in_one_batch(db) -> Non
     new_ids = pipeline.process_article(article_id=leader.pk)
     for article in _refresh(leader, *others):
         assert article.status == S.DONE, article.error
-        assert article.attempts == 1 and article.batch_leader is None and article.alerts_queued_at is not None
+        assert article.attempts == 1 and article.batch_of is None and article.alerts_queued_at is not None
         assert Claim.objects.filter(article=article, kind="direct", content__contains="bridge will open").exists()
     assert sorted(new_ids) == sorted(Claim.objects.values_list("pk", flat=True))
 
 
 def test_a_companions_own_message_finds_it_taken_and_does_nothing(db) -> None:
     leader, companion = _queued(1), _queued(2)
-    Article.objects.filter(pk=companion.pk).update(status=S.EXTRACTING, batch_leader=leader.pk, attempts=1)
+    Article.objects.filter(pk=companion.pk).update(status=S.EXTRACTING, batch_of=leader.pk, attempts=1)
     assert pipeline.process_article(article_id=companion.pk) == []
     (companion,) = _refresh(companion)
-    assert (companion.status, companion.attempts, companion.batch_leader) == (S.EXTRACTING, 1, leader.pk)
+    assert (companion.status, companion.attempts, companion.batch_of) == (S.EXTRACTING, 1, leader.pk)
     assert not Claim.objects.filter(article=companion).exists()
 
 
@@ -56,22 +56,22 @@ def test_a_redelivered_leader_takes_back_the_companions_of_its_dead_run(db) -> N
     leader, companion = _queued(1), _queued(2)
     # What a SIGKILLed worker leaves: both extracting, the companion marked with its leader.
     Article.objects.filter(pk=leader.pk).update(status=S.EXTRACTING, attempts=1)
-    Article.objects.filter(pk=companion.pk).update(status=S.EXTRACTING, batch_leader=leader.pk, attempts=1)
+    Article.objects.filter(pk=companion.pk).update(status=S.EXTRACTING, batch_of=leader.pk, attempts=1)
     pipeline.process_article(article_id=leader.pk)
     for article in _refresh(leader, companion):
-        assert article.status == S.DONE and article.attempts == 2 and article.batch_leader is None
+        assert article.status == S.DONE and article.attempts == 2 and article.batch_of is None
 
 
 def test_the_sweeper_frees_a_companion_whose_batch_died_and_it_is_processed(db) -> None:
     companion = _queued(2)
     long_ago = timezone.now() - timedelta(hours=1)
     Article.objects.filter(pk=companion.pk).update(
-        status=S.EXTRACTING, batch_leader=companion.pk + 1000, attempts=1, status_changed_at=long_ago
+        status=S.EXTRACTING, batch_of=companion.pk + 1000, attempts=1, status_changed_at=long_ago
     )
     # Tasks run eagerly here, so the sweeper's re-enqueue processes the article at once.
     assert pipeline.sweep_stuck_articles(older_than=timedelta(minutes=1)) == [companion.pk]
     (companion,) = _refresh(companion)
-    assert companion.status == S.DONE and companion.batch_leader is None and companion.attempts == 2
+    assert companion.status == S.DONE and companion.batch_of is None and companion.attempts == 2
 
 
 def test_a_batch_keeps_to_its_size_and_character_limits(db, settings) -> None:
@@ -126,7 +126,7 @@ def test_an_unexpected_error_in_a_batch_reruns_each_article_alone(db, monkeypatc
     pipeline.process_article(article_id=articles[0].pk)
     # Released companions get messages of their own (run at once here, tasks being eager).
     for article in _refresh(*articles):
-        assert article.status == S.DONE and article.batch_leader is None, article.error
+        assert article.status == S.DONE and article.batch_of is None, article.error
         # Once in the failed batch, once alone: released articles are not batched again.
         assert article.attempts == 2 and article.claims.exists()
 
@@ -151,3 +151,16 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(db, settings) -> None:
         return len(queries.captured_queries)
 
     assert queries_for(2, first=10) == queries_for(8, first=20)
+
+
+def test_an_article_released_to_run_alone_takes_no_companions_and_joins_no_batch(db) -> None:
+    alone, waiting = _queued(1, runs_alone=True), _queued(2)
+    pipeline.process_article(article_id=alone.pk)
+    alone, waiting = _refresh(alone, waiting)
+    assert alone.status == S.DONE and alone.runs_alone is False  # done: the mark has served
+    assert waiting.status == S.QUEUED and waiting.batch_of is None
+    leader, released = _queued(3), _queued(4, runs_alone=True)
+    pipeline.process_article(article_id=leader.pk)
+    leader, released, waiting = _refresh(leader, released, waiting)
+    assert leader.status == S.DONE and waiting.status == S.DONE
+    assert released.status == S.QUEUED and released.runs_alone is True
