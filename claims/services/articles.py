@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -135,7 +135,7 @@ def submit_article(
     feed_guid: str = "",
     canonical_url: str = "",
     outlet: Outlet | None = None,
-    submitted_by: AbstractBaseUser | None = None,
+    submitted_by: AbstractBaseUser | AnonymousUser | None = None,
     transcript: dict | None = None,
     media_url: str = "",
 ) -> Submission:
@@ -176,7 +176,7 @@ def submit_article(
         feed=feed,
         feed_guid=feed_guid,
         outlet=outlet,
-        submitted_by=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
+        submitted_by=submitted_by if isinstance(submitted_by, User) else None,  # nobody for an anonymous one
         transcript=transcript,
         media_url=media_url,
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -96,7 +97,7 @@ def _users(password: str, result: DemoResult) -> dict[str, User]:
 
 def _subscriptions(users: dict[str, User]) -> None:
     editor = users["editor"]
-    wanted = {
+    wanted: dict[str, dict[str, Any]] = {
         # Immediate: its alert goes out while the demo articles are processed (the console in `make run`).
         "Harbour bridge": {"keywords": ["bridge"], "cadence": Subscription.Cadence.IMMEDIATE},
         # A daily digest: its deliveries wait in the outbox (admin → Alert deliveries) for its hour.
