@@ -23,22 +23,8 @@ from claims.services import alerts as services
 from claims.services.errors import DomainError, InvalidInput
 from claims.services.webhooks import routable_endpoints
 
-SERVICE_FIELDS = (
-    "name",
-    "active",
-    "speakers",
-    "outlets",
-    "kinds",
-    "min_checkworthiness",
-    "repeats_rated_claim",
-    "new_speaker",
-    "quote_changed",
-    "cadence",
-    "digest_hour",
-    "digest_weekday",
-    "timezone",
-    "webhook_endpoint",
-)
+# The service's list of subscription fields; keywords are typed into `keywords_text` instead.
+SERVICE_FIELDS = tuple(name for name in services.FIELDS if name != "keywords")
 
 
 def _staff(request: HttpRequest) -> bool:
@@ -131,8 +117,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "active", "paused_reason")}),
         ("What to alert on (every filter you fill in must match)", {
-            "fields": ("speakers", "outlets", "keywords_text", "kinds", "min_checkworthiness", "repeats_rated_claim",
-                       "new_speaker", "quote_changed"),
+            "fields": tuple("keywords_text" if name == "keywords" else name for name in services.FILTER_FIELDS),
         }),
         ("When", {"fields": ("cadence", "digest_hour", "digest_weekday", "timezone")}),
         ("Also send to a chat channel or CMS", {"fields": ("webhook_endpoint",)}),

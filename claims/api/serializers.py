@@ -20,6 +20,7 @@ from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, 
 from claims.selectors import access
 from claims.selectors.transcripts import claim_moment_url
 from claims.selectors.wording import SCORE_DECIMALS, rounded_score
+from claims.services.alerts import FIELDS as subscription_fields
 from claims.services.webhooks import routable_endpoints
 
 
@@ -643,11 +644,8 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Subscription
-        fields = [
-            "id", "name", "speakers", "outlets", "keywords", "kinds", "min_checkworthiness",
-            "repeats_rated_claim", "new_speaker", "quote_changed", "cadence", "digest_hour", "digest_weekday",
-            "timezone", "active", "webhook_endpoint", "paused_reason", "last_digest_at", "created_at", "updated_at",
-        ]
+        # What a subscriber sets is the alert service's list (claims.services.alerts.FIELDS).
+        fields = ["id", *subscription_fields, "paused_reason", "last_digest_at", "created_at", "updated_at"]
         read_only_fields = ["id", "paused_reason", "last_digest_at", "created_at", "updated_at"]
         # The (owner, name) uniqueness is the service's to check: owner is not a client field.
         validators: list = []
