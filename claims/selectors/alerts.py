@@ -439,14 +439,27 @@ def find_matches_plain(*, claims: Sequence[Claim]) -> list[Match]:
     Kept to test the fast path against (and as the benchmark's baseline)."""
     if not claims:
         return []
-    ids = [claim.pk for claim in claims]
-    subscriptions = list(
-        # "quote changed in the source" subscriptions hear about quote changes, not new claims
-        # (claims.services.quote_change_alerts), as in the fast path.
-        Subscription.objects.filter(active=True, owner__is_active=True, quote_changed=False).exclude(owner__email="")
-        .prefetch_related("speakers", "outlets", "keyword_terms").order_by("pk")
+    # "quote changed in the source" subscriptions hear about quote changes, not new claims
+    # (claims.services.quote_change_alerts), as in the fast path.
+    subscriptions = Subscription.objects.filter(active=True, owner__is_active=True, quote_changed=False).exclude(
+        owner__email=""
     )
-    keywords = {k.normalized for s in subscriptions for k in s.keyword_terms.all()}
+    return match_each_pair(subscriptions=subscriptions, claims=claims)
+
+
+def match_each_pair(
+    *, subscriptions: QuerySet[Subscription], claims: Sequence[Claim], match_unfiltered: bool = False
+) -> list[Match]:
+    """Every (subscription, claim) pair that all the subscription's filters accept, checked in Python
+    with FILTERS and SELECTIVE: the plain path above, and the few "quote changed in the source"
+    subscriptions (claims.services.quote_change_alerts), whose other filters mean what they mean
+    here. `match_unfiltered`: a subscription with none of these filters matches every claim (for
+    those, "quote changed" is the filter); otherwise it matches nothing."""
+    if not claims:
+        return []
+    ids = [claim.pk for claim in claims]
+    rows = list(subscriptions.prefetch_related("speakers", "outlets", "keyword_terms").order_by("pk"))
+    keywords = {k.normalized for s in rows for k in s.keyword_terms.all()}
     hits: dict[int, set[str]] = defaultdict(set)
     for claim_id, term in keyword_hits(claims, keywords):
         hits[int(claim_id)].add(term)
@@ -455,10 +468,10 @@ def find_matches_plain(*, claims: Sequence[Claim]) -> list[Match]:
         keywords=dict(hits),
     )
     matches = []
-    for subscription in subscriptions:
+    for subscription in rows:
         chosen = [name for name in SELECTIVE if _SELECTIVE_PLAIN[name][0](subscription)]
         pair_filters = [f for f in FILTERS if f.is_set(subscription)]
-        if not chosen and not pair_filters:
+        if not chosen and not pair_filters and not match_unfiltered:
             continue  # no filter at all: matches nothing
         for claim in sorted(claims, key=lambda c: c.pk):
             details = {name: _SELECTIVE_PLAIN[name][1](subscription, claim, facts) for name in chosen}

@@ -3,10 +3,10 @@
 Kept apart from new-claim matching (claims.selectors.alerts.find_matches) on purpose: it runs on a
 different event (a flagged QuoteChange, not newly stored claims) and only for subscriptions that
 ask for it, which new-claim matching leaves out. The subscription's other filters apply with the
-same meaning (speakers, outlets, keywords, kinds, minimum check-worthiness: every one that is set
-must accept the claim). A delivery is an ordinary AlertDelivery carrying its `quote_change`, one
-per subscription and change, so sending, digests, retries and the send-time access check are the
-alerts service's own."""
+same meaning, evaluated by the same description of the rules
+(claims.selectors.alerts.match_each_pair: every filter that is set must accept the claim). A
+delivery is an ordinary AlertDelivery carrying its `quote_change`, one per subscription and change,
+so sending, digests, retries and the send-time access check are the alerts service's own."""
 from __future__ import annotations
 
 import logging
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import AlertDelivery, Claim, QuoteChange, Subscription
+from claims.models import AlertDelivery, QuoteChange, Subscription
 from claims.selectors import alerts as alert_selectors
 from claims.selectors.versions import flag_text
 from claims.services import enqueue
@@ -39,34 +39,6 @@ def reason(change: QuoteChange) -> str:
     return f"{FILTER_LABEL}: {flag_text(change)} “{_words(change.old_words)}” → “{_words(change.new_words)}”."
 
 
-def _accepts(subscription: Subscription, claim: Claim, keyword_hits: set[str]) -> list[str] | None:
-    """The other filters' reasons when every one that is set accepts the claim, else None."""
-    reasons: list[str] = []
-    speakers = {s.pk: s.name for s in subscription.speakers.all()}
-    if speakers:
-        ids = {claim.speaker_id, claim.speaker.merged_into_id if claim.speaker else None} - {None}
-        hit = [speakers[pk] for pk in ids if pk in speakers]
-        if not hit:
-            return None
-        reasons.append(f"speaker {hit[0]}")
-    outlets = {o.pk: o.name for o in subscription.outlets.all()}
-    if outlets:
-        if claim.article.outlet_id not in outlets:
-            return None
-        reasons.append(f"outlet {outlets[claim.article.outlet_id]}")
-    keywords = {k.normalized: k.keyword for k in subscription.keyword_terms.all()}
-    if keywords:
-        hit = sorted(set(keywords) & keyword_hits)
-        if not hit:
-            return None
-        reasons.append(f"keyword '{keywords[hit[0]]}'")
-    if subscription.kinds and claim.kind not in subscription.kinds:
-        return None
-    if claim.checkworthiness < subscription.min_checkworthiness:
-        return None
-    return reasons
-
-
 def queue_quote_change_alerts(*, change_ids: list[int]) -> int:
     """One delivery per (quote-change subscription, flagged change) whose filters accept the claim,
     then the immediate ones are queued on the mail queue. Idempotent (a unique constraint per
@@ -77,32 +49,27 @@ def queue_quote_change_alerts(*, change_ids: list[int]) -> int:
     )
     if not changes:
         return 0
-    subscriptions = list(
-        Subscription.objects.filter(quote_changed=True, active=True, owner__is_active=True)
-        .exclude(owner__email="")
-        .prefetch_related("speakers", "outlets", "keyword_terms")
+    subscriptions = Subscription.objects.filter(quote_changed=True, active=True, owner__is_active=True).exclude(
+        owner__email=""
     )
-    keywords = {k.normalized for s in subscriptions for k in s.keyword_terms.all()}
-    claims = [change.claim for change in changes]
-    # The keyword rule is new-claim matching's own: the same phrases, found in the same way.
-    hits: dict[int, set[str]] = {}
-    for claim_id, term in alert_selectors.keyword_hits(claims, keywords):
-        hits.setdefault(int(claim_id), set()).add(term)
-    rows = []
+    # The other filters are new-claim matching's own rules, evaluated pair by pair (they are few).
+    matches = alert_selectors.match_each_pair(
+        subscriptions=subscriptions, claims=[change.claim for change in changes], match_unfiltered=True
+    )
+    by_claim: dict[int, list[QuoteChange]] = {}
     for change in changes:
-        for subscription in subscriptions:
-            others = _accepts(subscription, change.claim, hits.get(change.claim_id, set()))
-            if others is None:
-                continue
-            rows.append(
-                AlertDelivery(
-                    subscription=subscription,
-                    claim_id=change.claim_id,
-                    claim_fingerprint=change.claim.fingerprint,
-                    quote_change=change,
-                    reasons=[reason(change), *others],
-                )
-            )
+        by_claim.setdefault(change.claim_id, []).append(change)
+    rows = [
+        AlertDelivery(
+            subscription_id=match.subscription_id,
+            claim_id=change.claim_id,
+            claim_fingerprint=change.claim.fingerprint,
+            quote_change=change,
+            reasons=[reason(change), *match.reasons],
+        )
+        for match in matches
+        for change in by_claim.get(match.claim.pk, [])
+    ]
     with transaction.atomic():
         AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True)
         # A subscription routed to a webhook endpoint (a team's chat channel) gets the same match there.
