@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 
 from claims.models import Article, Claim, Evidence, Feed, Note, Outlet, Rating, Speaker, Subscription
 from claims.selectors import access
-from claims.selectors.transcripts import claim_moment_url
+from claims.selectors.transcripts import claim_moment_url, transcript_turns
 from claims.selectors.wording import SCORE_DECIMALS, rounded_score
 from claims.services.alerts import FIELDS as subscription_fields
 from claims.services.webhooks import routable_endpoints
@@ -108,10 +108,29 @@ class ArticleSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class TranscriptTurnSerializer(serializers.Serializer):
+    """One turn of a transcript: who spoke, when, and where its words are in the article's `text`."""
+
+    speaker = serializers.CharField(allow_null=True, help_text="The label as the transcript gives it.")
+    name = serializers.CharField(allow_null=True)
+    title = serializers.CharField(allow_null=True)
+    start_seconds = serializers.FloatField(allow_null=True)
+    end_seconds = serializers.FloatField(allow_null=True)
+    text_start = serializers.IntegerField()
+    text_end = serializers.IntegerField()
+
+
 class ArticleDetailSerializer(ArticleSerializer):
+    turns = serializers.SerializerMethodField()
+
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "text"]
+        fields = [*ArticleSerializer.Meta.fields, "text", "turns"]
         read_only_fields = fields
+
+    @extend_schema_field(TranscriptTurnSerializer(many=True, allow_null=True))
+    def get_turns(self, article: Article) -> list[dict] | None:
+        """A transcript's turns (null for articles): its claims' offsets and times fall inside them."""
+        return transcript_turns(article)
 
 
 class ArticleCreateSerializer(StrictInputSerializer):

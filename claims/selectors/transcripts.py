@@ -47,6 +47,18 @@ def where_said(*, article: Article, start_seconds: float | None) -> str:
     return article.canonical_url or article.url or moment_url(article.media_url, start_seconds)
 
 
+def transcript_turns(article: Article) -> list[dict[str, Any]] | None:
+    """A transcript's turns as the API gives them; None for an article."""
+    if not article.transcript:
+        return None
+    return [
+        {"speaker": turn.get("speaker"), "name": turn.get("name") or turn.get("speaker"), "title": turn.get("title"),
+         "start_seconds": turn.get("start"), "end_seconds": turn.get("end"),
+         "text_start": turn["text"][0], "text_end": turn["text"][1]}
+        for turn in article.transcript.get("turns", [])
+    ]
+
+
 def time_range(start: float | None, end: float | None) -> str:
     if start is None:
         return ""

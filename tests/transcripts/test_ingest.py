@@ -188,6 +188,11 @@ def test_the_api_takes_a_transcript_and_returns_claims_with_their_times(
     assert (response.json()["source"], response.json()["media_url"]) == (
         "transcript", "https://media.example.org/town-hall.mp4")
     claim = Claim.objects.get(content__startswith="The city approved only 900 permits")
+    article = api.get(response.json()["status_url"]).json()
+    turn = article["turns"][2]
+    assert (turn["speaker"], turn["name"], turn["title"], turn["start_seconds"], turn["end_seconds"]) == (
+        "Dr. Owen Brandt", "Owen Brandt", "Dr.", 12.5, 18.0)
+    assert article["text"][turn["text_start"]:turn["text_end"]].startswith("The city approved only 900 permits")
     detail = api.get(f"/api/v1/claims/{claim.pk}/").json()
     assert (detail["start_seconds"], detail["end_seconds"]) == (12.5, 16.0)
     assert detail["moment_url"] == "https://media.example.org/town-hall.mp4#t=12"
@@ -211,6 +216,7 @@ def test_an_articles_claims_have_no_times_in_the_api(wf_researcher, django_captu
     claim = Claim.objects.get()
     detail = api.get(f"/api/v1/claims/{claim.pk}/").json()
     assert (detail["start_seconds"], detail["end_seconds"], detail["moment_url"]) == (None, None, None)
+    assert api.get(f"/api/v1/articles/{claim.article_id}/").json()["turns"] is None
 
 
 @pytest.mark.parametrize(
