@@ -6,6 +6,8 @@ fields (status, fingerprint, owner, ...) can never be mass-assigned.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -182,6 +184,120 @@ class ScoreField(serializers.FloatField):
         return rounded_score(super().to_representation(value))
 
 
+# --- a claim's public shape: declared once -------------------------------------------------------
+#
+# CLAIM_SHAPE is every key of a claim in the API, in order: the columns its value is read from and
+# how it is rendered, whether the list's summary rows carry it, and whether it is newsroom-only.
+# The detail and `view=full` rows, the summary rows, the serializers' field lists, the internal
+# fields and the `.values()` columns of the fast list are all derived from it; DRF's declared
+# fields below only describe the types for the OpenAPI schema, and tests/api/test_claims.py checks
+# that every derived view agrees with DRF's own field-by-field rendering.
+
+
+@dataclass(frozen=True)
+class ClaimKey:
+    name: str
+    columns: tuple[str, ...]  # `.values()` names, e.g. "speaker__name"
+    render: Callable[[ClaimRowRenderer, dict], Any]
+    summary: bool = False  # also in the list's default rows
+    internal: bool = False  # newsroom only: hidden from users who see published checks only
+    # In summary rows a key may be narrower (the article: id, title and URL only).
+    summary_columns: tuple[str, ...] | None = None
+    summary_render: Callable[[ClaimRowRenderer, dict], Any] | None = None
+
+
+def _as_is(name: str, **options: Any) -> ClaimKey:
+    return ClaimKey(name, (name,), lambda renderer, row: row[name], **options)
+
+
+def _moment(name: str, **options: Any) -> ClaimKey:
+    return ClaimKey(name, (name,), lambda renderer, row: renderer.render_datetime(row[name]), **options)
+
+
+def _id_of(name: str, **options: Any) -> ClaimKey:
+    return ClaimKey(name, (f"{name}_id",), lambda renderer, row: row[f"{name}_id"], **options)
+
+
+_ARTICLE_REF = ("article_id", "article__title", "article__url")
+
+CLAIM_SHAPE: tuple[ClaimKey, ...] = (
+    _as_is("id", summary=True),
+    ClaimKey("api_url", ("id",), lambda renderer, row: f"{renderer.api_prefix}{row['id']}/", summary=True),
+    ClaimKey("public_url", ("id", "status"), lambda renderer, row: renderer.public_url(row), summary=True),
+    _as_is("kind", summary=True),
+    _as_is("content", summary=True),
+    _as_is("content_start", summary=True),
+    _as_is("content_end", summary=True),
+    _as_is("spans"),
+    _as_is("sentence"),
+    ClaimKey("speaker", ("speaker_id", "speaker__name", "speaker__title"), lambda renderer, row: _speaker(row),
+             summary=True),
+    _as_is("speaker_mention", summary=True),
+    _as_is("speaker_start"),
+    _as_is("speaker_end"),
+    _as_is("speaker_title"),
+    _as_is("cue"),
+    _as_is("cue_start"),
+    _as_is("cue_end"),
+    _as_is("stance", summary=True),
+    _as_is("is_question", summary=True),
+    _as_is("start_seconds", summary=True),
+    _as_is("end_seconds", summary=True),
+    ClaimKey("moment_url", ("article__media_url", "start_seconds"),
+             lambda renderer, row: claim_moment_url(media_url=row["article__media_url"],
+                                                    start_seconds=row["start_seconds"])),
+    _as_is("appearances", summary=True),
+    ClaimKey("article", (*_ARTICLE_REF, "article__published_at", "article__outlet_id", "article__outlet__name",
+                         "article__outlet__domain"),
+             lambda renderer, row: _article(renderer, row), summary=True,
+             summary_columns=_ARTICLE_REF, summary_render=lambda renderer, row: _article_ref(row)),
+    ClaimKey("checkworthiness", ("checkworthiness",), lambda renderer, row: rounded_score(row["checkworthiness"]),
+             summary=True),
+    _as_is("checkworthiness_reasons", internal=True),
+    _as_is("status", summary=True),
+    ClaimKey("rating", ("rating_id", "rating__label", "rating__slug", "rating__value", "rating__colour"),
+             lambda renderer, row: _rating(row), summary=True),
+    _as_is("conclusion"),
+    _as_is("correction_note"),
+    _moment("published_at", summary=True),
+    _moment("corrected_at"),
+    _id_of("assignee", internal=True),
+    _id_of("researcher", internal=True),
+    _id_of("proposed_rating", internal=True),
+    _id_of("same_as"),
+    _moment("created_at", summary=True),
+    _moment("updated_at"),
+)
+CLAIM_SUMMARY_SHAPE = tuple(key for key in CLAIM_SHAPE if key.summary)
+
+
+def _columns(keys: tuple[ClaimKey, ...], *, summary: bool) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for key in keys:
+        found.update(dict.fromkeys((key.summary_columns or key.columns) if summary else key.columns))
+    return tuple(found)
+
+
+# The claims list reads plain rows (`.values()`) instead of model instances: building five model
+# objects per row was most of the list's cost. These are the columns ClaimRowRenderer needs: all of
+# them for `view=full`, the summary's for the default view. Both hold the ordering fields
+# (created_at, checkworthiness) and id, which the keyset cursor is built from.
+CLAIM_ROW_FIELDS = _columns(CLAIM_SHAPE, summary=False)
+CLAIM_SUMMARY_FIELDS = _columns(CLAIM_SUMMARY_SHAPE, summary=True)
+
+
+def claim_row(claim: Claim) -> dict:
+    """The `.values(*CLAIM_ROW_FIELDS)` row of a claim already loaded (with its speaker, article,
+    outlet and rating selected): the detail renders through the same code as the list."""
+    row: dict[str, Any] = {}
+    for column in CLAIM_ROW_FIELDS:
+        value: Any = claim
+        for part in column.split("__"):
+            value = None if value is None else getattr(value, part)
+        row[column] = value
+    return row
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     speaker = SpeakerBriefSerializer(allow_null=True, read_only=True)
     checkworthiness = ScoreField(read_only=True, help_text=f"0 to 1, rounded to {SCORE_DECIMALS} decimals.")
@@ -198,21 +314,19 @@ class ClaimSerializer(serializers.ModelSerializer):
         help_text="When a claim from a transcript was said, in seconds from the start of the recording; "
                   "null for articles.")
     end_seconds = serializers.FloatField(read_only=True, allow_null=True, help_text="When it ended; null for articles.")
+    appearances = serializers.IntegerField(
+        read_only=True,
+        help_text="How many times the claim has been seen: the claims sharing its ruling, across outlets and speakers "
+                  "(`ordering=-appearances`; `GET /claims/{id}/appearances/` lists them).")
     moment_url = serializers.SerializerMethodField()
 
     # Workflow bookkeeping: shown to the newsroom, hidden from users who see published checks only.
-    INTERNAL_FIELDS = ("assignee", "researcher", "proposed_rating", "checkworthiness_reasons")
+    INTERNAL_FIELDS = tuple(key.name for key in CLAIM_SHAPE if key.internal)
+    FULL = True
 
     class Meta:
         model = Claim
-        fields = [
-            "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "spans",
-            "sentence", "speaker", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-            "cue_start", "cue_end", "stance", "is_question", "start_seconds", "end_seconds", "moment_url", "article",
-            "checkworthiness", "checkworthiness_reasons", "status", "rating",
-            "conclusion", "correction_note", "published_at", "corrected_at", "assignee", "researcher",
-            "proposed_rating", "same_as", "created_at", "updated_at",
-        ]
+        fields = [key.name for key in CLAIM_SHAPE]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -241,64 +355,13 @@ class ClaimSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     def to_representation(self, claim: Claim) -> dict:
-        """Claims are the hot list: build the dict directly instead of walking ~35 DRF fields per
-        row (about 5x faster). The declared fields above still drive the OpenAPI schema, and
-        tests/api/test_claims.py checks this output equals DRF's generic rendering."""
-        speaker, article, rating = claim.speaker, claim.article, claim.rating
-        outlet = article.outlet
-        render_datetime = DateTimeRenderer()
-        data = {
-            "id": claim.pk,
-            "api_url": self.get_api_url(claim),
-            "public_url": self.get_public_url(claim),
-            "kind": claim.kind,
-            "content": claim.content,
-            "content_start": claim.content_start,
-            "content_end": claim.content_end,
-            "spans": claim.spans,
-            "sentence": claim.sentence,
-            "speaker": None if speaker is None else {"id": speaker.pk, "name": speaker.name, "title": speaker.title},
-            "speaker_mention": claim.speaker_mention,
-            "speaker_start": claim.speaker_start,
-            "speaker_end": claim.speaker_end,
-            "speaker_title": claim.speaker_title,
-            "cue": claim.cue,
-            "cue_start": claim.cue_start,
-            "cue_end": claim.cue_end,
-            "stance": claim.stance,
-            "is_question": claim.is_question,
-            "start_seconds": claim.start_seconds,
-            "end_seconds": claim.end_seconds,
-            "moment_url": claim_moment_url(media_url=article.media_url, start_seconds=claim.start_seconds),
-            "article": {
-                "id": article.pk,
-                "title": article.title,
-                "url": article.url,
-                "published_at": render_datetime(article.published_at),
-                "outlet": None if outlet is None else {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain},
-            },
-            "checkworthiness": rounded_score(claim.checkworthiness),
-            "checkworthiness_reasons": claim.checkworthiness_reasons,
-            "status": claim.status,
-            "rating": None if rating is None else {
-                "id": rating.pk, "label": rating.label, "slug": rating.slug, "value": rating.value,
-                "colour": rating.colour,
-            },
-            "conclusion": claim.conclusion,
-            "correction_note": claim.correction_note,
-            "published_at": render_datetime(claim.published_at),
-            "corrected_at": render_datetime(claim.corrected_at),
-            "assignee": claim.assignee_id,
-            "researcher": claim.researcher_id,
-            "proposed_rating": claim.proposed_rating_id,
-            "same_as": claim.same_as_id,
-            "created_at": render_datetime(claim.created_at),
-            "updated_at": render_datetime(claim.updated_at),
-        }
-        if not self.context.get("internal", False):
-            for name in self.INTERNAL_FIELDS:
-                del data[name]
-        return data
+        """Claims are the hot list: rendered from CLAIM_SHAPE by the list's own row renderer instead
+        of walking ~35 DRF fields per claim (about 5x faster). The declared fields above still drive
+        the OpenAPI schema, and tests/api/test_claims.py checks this output equals DRF's rendering."""
+        renderer = getattr(self, "_renderer", None)
+        if renderer is None:
+            renderer = self._renderer = ClaimRowRenderer(context=self.context, full=self.FULL)
+        return renderer(claim_row(claim))
 
     def generic_representation(self, claim: Claim) -> dict:
         """DRF's field-by-field rendering, kept to test the fast path against."""
@@ -321,53 +384,23 @@ class ClaimSummarySerializer(ClaimSerializer):
     article = ArticleRefSerializer(read_only=True)
 
     INTERNAL_FIELDS = ()
+    FULL = False
 
     class Meta(ClaimSerializer.Meta):
-        fields = [
-            "id", "api_url", "public_url", "kind", "content", "content_start", "content_end", "speaker",
-            "speaker_mention", "stance", "is_question", "start_seconds", "end_seconds", "article", "checkworthiness",
-            "status", "rating",
-            "published_at", "created_at",
-        ]
+        fields = [key.name for key in CLAIM_SUMMARY_SHAPE]
         read_only_fields = fields
-
-    def to_representation(self, claim: Claim) -> dict:
-        return self.from_full(super().to_representation(claim))
 
     @classmethod
     def from_full(cls, full: dict) -> dict:
         """The summary of a claim rendered whole (by ClaimSerializer)."""
-        data = {name: full[name] for name in cls.Meta.fields}
+        data = {key.name: full[key.name] for key in CLAIM_SUMMARY_SHAPE}
         data["article"] = {name: full["article"][name] for name in ArticleRefSerializer.Meta.fields}
         return data
 
 
-# The claims list reads plain rows (`.values()`) instead of model instances: building five model
-# objects per row was most of the list's cost. These are the columns ClaimRowRenderer needs: all of
-# them for `view=full`, the summary's for the default view. Both hold the ordering fields
-# (created_at, checkworthiness) and id, which the keyset cursor is built from.
-CLAIM_SUMMARY_FIELDS = (
-    "id", "kind", "content", "content_start", "content_end", "speaker_id", "speaker__name", "speaker__title",
-    "speaker_mention", "stance", "is_question", "start_seconds", "end_seconds", "article_id", "article__title",
-    "article__url", "checkworthiness",
-    "status", "rating_id",
-    "rating__label", "rating__slug", "rating__value", "rating__colour", "published_at", "created_at",
-)
-CLAIM_ROW_FIELDS = (
-    "id", "kind", "content", "content_start", "content_end", "spans", "sentence", "speaker_id",
-    "speaker__name", "speaker__title", "speaker_mention", "speaker_start", "speaker_end", "speaker_title", "cue",
-    "cue_start", "cue_end", "stance", "is_question", "start_seconds", "end_seconds", "article__media_url", "article_id",
-    "article__title", "article__url", "article__published_at",
-    "article__outlet_id", "article__outlet__name", "article__outlet__domain", "checkworthiness",
-    "checkworthiness_reasons", "status", "rating_id", "rating__label", "rating__slug", "rating__value",
-    "rating__colour", "conclusion", "correction_note", "published_at", "corrected_at", "assignee_id",
-    "researcher_id", "proposed_rating_id", "same_as_id", "created_at", "updated_at",
-)
-
-
 class ClaimRowRenderer:
-    """Renders `.values(*CLAIM_ROW_FIELDS)` rows exactly as ClaimSerializer renders a claim, or
-    with `full=False`, `.values(*CLAIM_SUMMARY_FIELDS)` rows as ClaimSummarySerializer does."""
+    """Renders `.values(*CLAIM_ROW_FIELDS)` rows (or claim_row() of a loaded claim) as CLAIM_SHAPE
+    says, or with `full=False`, `.values(*CLAIM_SUMMARY_FIELDS)` rows as the summary."""
 
     def __init__(self, *, context: dict, full: bool = True) -> None:
         self.request = context.get("request")
@@ -376,7 +409,12 @@ class ClaimRowRenderer:
         self.api_prefix = self.request.build_absolute_uri(path) if self.request else path
         self.render_datetime = DateTimeRenderer()
         self.fields = CLAIM_ROW_FIELDS if full else CLAIM_SUMMARY_FIELDS
-        self.render = self.render_full if full else self.render_summary
+        shape = CLAIM_SHAPE if full else CLAIM_SUMMARY_SHAPE
+        self.keys = [
+            (key.name, key.render if full else (key.summary_render or key.render))
+            for key in shape
+            if self.internal or not key.internal
+        ]
 
     def public_url(self, row: dict) -> str | None:
         if row["status"] not in access.PUBLIC_STATUSES:
@@ -388,86 +426,7 @@ class ClaimRowRenderer:
         return self.request.build_absolute_uri(path) if self.request else path
 
     def __call__(self, row: dict) -> dict:
-        return self.render(row)
-
-    def _head(self, row: dict) -> dict:
-        # The first keys of both rows, in the serializers' order.
-        return {
-            "id": row["id"],
-            "api_url": f"{self.api_prefix}{row['id']}/",
-            "public_url": self.public_url(row),
-            "kind": row["kind"],
-            "content": row["content"],
-            "content_start": row["content_start"],
-            "content_end": row["content_end"],
-        }
-
-    def render_summary(self, row: dict) -> dict:
-        render_datetime = self.render_datetime
-        return {
-            **self._head(row),
-            "speaker": _speaker(row),
-            "speaker_mention": row["speaker_mention"],
-            "stance": row["stance"],
-            "is_question": row["is_question"],
-            "start_seconds": row["start_seconds"],
-            "end_seconds": row["end_seconds"],
-            "article": {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]},
-            "checkworthiness": rounded_score(row["checkworthiness"]),
-            "status": row["status"],
-            "rating": _rating(row),
-            "published_at": render_datetime(row["published_at"]),
-            "created_at": render_datetime(row["created_at"]),
-        }
-
-    def render_full(self, row: dict) -> dict:
-        render_datetime = self.render_datetime
-        data = {
-            **self._head(row),
-            "spans": row["spans"],
-            "sentence": row["sentence"],
-            "speaker": _speaker(row),
-            "speaker_mention": row["speaker_mention"],
-            "speaker_start": row["speaker_start"],
-            "speaker_end": row["speaker_end"],
-            "speaker_title": row["speaker_title"],
-            "cue": row["cue"],
-            "cue_start": row["cue_start"],
-            "cue_end": row["cue_end"],
-            "stance": row["stance"],
-            "is_question": row["is_question"],
-            "start_seconds": row["start_seconds"],
-            "end_seconds": row["end_seconds"],
-            "moment_url": claim_moment_url(media_url=row["article__media_url"], start_seconds=row["start_seconds"]),
-            "article": {
-                "id": row["article_id"],
-                "title": row["article__title"],
-                "url": row["article__url"],
-                "published_at": render_datetime(row["article__published_at"]),
-                "outlet": None if row["article__outlet_id"] is None else {
-                    "id": row["article__outlet_id"], "name": row["article__outlet__name"],
-                    "domain": row["article__outlet__domain"],
-                },
-            },
-            "checkworthiness": rounded_score(row["checkworthiness"]),
-            "checkworthiness_reasons": row["checkworthiness_reasons"],
-            "status": row["status"],
-            "rating": _rating(row),
-            "conclusion": row["conclusion"],
-            "correction_note": row["correction_note"],
-            "published_at": render_datetime(row["published_at"]),
-            "corrected_at": render_datetime(row["corrected_at"]),
-            "assignee": row["assignee_id"],
-            "researcher": row["researcher_id"],
-            "proposed_rating": row["proposed_rating_id"],
-            "same_as": row["same_as_id"],
-            "created_at": render_datetime(row["created_at"]),
-            "updated_at": render_datetime(row["updated_at"]),
-        }
-        if not self.internal:
-            for name in ClaimSerializer.INTERNAL_FIELDS:
-                del data[name]
-        return data
+        return {name: render(self, row) for name, render in self.keys}
 
 
 def _speaker(row: dict) -> dict | None:
@@ -483,6 +442,17 @@ def _rating(row: dict) -> dict | None:
         "id": row["rating_id"], "label": row["rating__label"], "slug": row["rating__slug"],
         "value": row["rating__value"], "colour": row["rating__colour"],
     }
+
+
+def _article_ref(row: dict) -> dict:
+    return {"id": row["article_id"], "title": row["article__title"], "url": row["article__url"]}
+
+
+def _article(renderer: ClaimRowRenderer, row: dict) -> dict:
+    outlet = None if row["article__outlet_id"] is None else {
+        "id": row["article__outlet_id"], "name": row["article__outlet__name"], "domain": row["article__outlet__domain"],
+    }
+    return {**_article_ref(row), "published_at": renderer.render_datetime(row["article__published_at"]), "outlet": outlet}
 
 
 _DATETIME = serializers.DateTimeField()

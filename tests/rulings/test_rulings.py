@@ -181,6 +181,7 @@ def test_the_api_orders_claims_by_how_often_they_were_seen(client, families, wf_
     body = client.get("/api/v1/claims/", {"ordering": "-appearances", "status": "new", "page_size": 3}).json()
     rows = body["results"]
     assert [row["content"] for row in rows] == ["Crime doubled in the capital."] * 3
+    assert [row["appearances"] for row in rows] == [3, 3, 3]
     rest = client.get(body["next"]).json()["results"]
     assert [row["content"] for row in rest] == ["Exports rose by a third."] * 2 + ["Bus fares were frozen."]
     seen = client.get(f"/api/v1/claims/{families['Crime doubled in the capital.'].pk}/appearances/").json()
