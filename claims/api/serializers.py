@@ -452,7 +452,8 @@ def _article(renderer: ClaimRowRenderer, row: dict) -> dict:
     outlet = None if row["article__outlet_id"] is None else {
         "id": row["article__outlet_id"], "name": row["article__outlet__name"], "domain": row["article__outlet__domain"],
     }
-    return {**_article_ref(row), "published_at": renderer.render_datetime(row["article__published_at"]), "outlet": outlet}
+    published_at = renderer.render_datetime(row["article__published_at"])
+    return {**_article_ref(row), "published_at": published_at, "outlet": outlet}
 
 
 _DATETIME = serializers.DateTimeField()
