@@ -23,10 +23,11 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Pools live as long as this object, so a pool's id is a stable key.
-        pool = self._get_connection_pool(write)
+        # Django's own (private) pool and client factory, which this subclass exists to reuse.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 

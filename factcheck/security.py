@@ -26,11 +26,16 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-min(proxies, len(forwarded))]
 
 
+def _username_field() -> str:
+    # django-axes sets its defaults on the settings when it loads; the type stubs do not know them.
+    return str(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
+
+
 def lockout_parameters(request_or_attempt: Any, credentials: dict | None = None) -> list[str]:
     """Per user name and per address (either one over the limit locks). A failure without a user
     name, such as a wrong API token, counts for its address only: counting it under an empty name
     would lock every token user everywhere at once."""
-    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) if credentials else None
+    username = (credentials or {}).get(_username_field()) if credentials else None
     if username is None:
         username = getattr(request_or_attempt, "username", None)  # an AccessAttempt row
     return ["username", "ip_address"] if username else ["ip_address"]
@@ -51,7 +56,7 @@ def _failures(request: HttpRequest) -> int:
     from django.db.models import Max
 
     ip = getattr(request, "axes_ip_address", None) or client_ip(request)
-    username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD) if request.method == "POST" else None
+    username = request.POST.get(_username_field()) if request.method == "POST" else None
     rows = AccessAttempt.objects.filter(ip_address=ip)
     if username:
         rows = AccessAttempt.objects.filter(ip_address=ip) | AccessAttempt.objects.filter(username=username)
