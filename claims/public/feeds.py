@@ -16,6 +16,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
 from claims.models import Claim
@@ -30,6 +31,13 @@ ATOM_ENTRIES = 50
 # Readers and crawlers poll: five minutes of caching spares the database, and a new fact check
 # shows within five minutes.
 CACHE_SECONDS = 300
+
+
+def summary_html(parts: list[str]) -> str:
+    """An Atom entry's summary: Django's Atom writer marks it `type="html"`, so feed readers
+    render it as HTML. Each part (what speakers, editors and articles wrote) is escaped into its
+    own paragraph: a claim quoting "<script>" reads as written and runs nothing."""
+    return format_html_join("\n", "<p>{}</p>", ((part,) for part in parts if part))
 
 
 def _last_change(claim: Claim) -> datetime | None:
@@ -109,7 +117,7 @@ class FactCheckAtomFeed(Feed):
             parts.append(claim.conclusion)
         if claim.status == Claim.Status.CORRECTED and claim.correction_note:
             parts.append(f"Correction: {claim.correction_note}")
-        return "\n\n".join(parts)
+        return summary_html(parts)
 
     def item_link(self, claim: Claim) -> str:
         return fact_check_url(claim)

@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from claims.models import Claim, FeedToken
+from claims.public.feeds import summary_html
 from claims.selectors.private_feeds import FeedItem, feed_items, find_feed, mark_read, may_read
 from claims.selectors.wording import claim_sentence, score_text
 
@@ -70,7 +71,7 @@ class PrivateFeed(Feed):
         parts.append(f"In: {article}" + (f" ({article.outlet.name})" if article.outlet else ""))
         if item.reasons:
             parts.append("Why it matched: " + ", ".join(item.reasons))
-        return "\n\n".join(parts)
+        return summary_html(parts)
 
     def item_link(self, item: FeedItem) -> str:
         return settings.SITE_URL + reverse("admin:claims_claim_change", args=[item.claim.pk])
