@@ -132,6 +132,8 @@ def _groups(deliveries: Sequence[AlertDelivery], keywords: Sequence[str] = ()) -
 
 def _subject(subscription: Subscription, groups: list[Group], count: int, digest: bool) -> str:
     claims = f"{count} claim{'s' if count != 1 else ''}"
+    if subscription.quote_changed:  # stealth edits (claims.services.quote_change_alerts)
+        claims = f"{count} quote{'s' if count != 1 else ''} changed in the source"
     if digest:
         label = "Weekly" if subscription.cadence == Subscription.Cadence.WEEKLY else "Daily"
         articles = f"{len(groups)} article{'s' if len(groups) != 1 else ''}"

@@ -151,6 +151,8 @@ def test_an_edited_article_is_fetched_again_compared_flagged_and_mailed(
     assert len(to_wanda) >= 1
     alert_text = "".join(m.part("text/plain") for m in to_wanda)
     assert "quote changed in the source" in alert_text
+    assert 'changed in the source, matching "Stealth edits".' in alert_text
+    assert all("changed in the source in Minister promises" in m.message["Subject"] for m in to_wanda)
     assert AlertDelivery.objects.filter(subscription__name="Every tax claim").count() == 0
     assert AlertDelivery.objects.filter(subscription__name="Stealth edits", quote_change__isnull=False).count() == 2
 
