@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from django.utils.dateparse import parse_datetime
+from trafilatura.settings import Document
 
 from .errors import FetchError
 
@@ -56,8 +57,9 @@ def extract_page(html: str | bytes, *, url: str, charset: str | None = None) -> 
         include_tables=False,
         date_extraction_params=_DATE_PARAMS,
     )
-    text = (document.text or "").strip() if document is not None else ""
-    if not text:
+    # A Document (a dict only with as_dict=True), or None when trafilatura found nothing.
+    text = (document.text or "").strip() if isinstance(document, Document) else ""
+    if not text or not isinstance(document, Document):
         raise NoArticleText(
             f"no article text found on {url} (an index page, a paywall or a page built by JavaScript?)"
         )
@@ -79,9 +81,9 @@ def decode_html(data: bytes, *, charset: str | None = None) -> str:
     match = _META_CHARSET.search(data[:_META_SNIFF_BYTES])
     declared = [charset, match.group(1).decode("ascii") if match else None]
     for candidate in declared:
-        encoding = _known_encoding(candidate)
-        if encoding:
-            return data.decode(encoding, errors="replace")
+        known = _known_encoding(candidate)
+        if known:
+            return data.decode(known, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
