@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Claim, Note, Outlet
-from tests.admin.workflow_fixtures import PASSWORD, make_article, make_claim, published, rating
+from tests.factories import PASSWORD, ArticleFactory, ClaimFactory, published, rating
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -44,8 +44,8 @@ def test_a_reader_reports_a_problem_and_an_editor_finds_it_and_follows_the_list_
 ) -> None:
     fact_check = published(ready_for_review, by=wf_editor)
     outlet = Outlet.objects.create(name="Harbour Herald", domain="herald.example")
-    old = make_claim(content="Ferries carry 9,000 people a day.", speaker=speaker, status=Claim.Status.PUBLISHED,
-                     article=make_article(text='"Ferries carry 9,000 people a day," she said.', outlet=outlet),
+    old = ClaimFactory(content="Ferries carry 9,000 people a day.", speaker=speaker, status=Claim.Status.PUBLISHED,
+                     article=ArticleFactory(text='"Ferries carry 9,000 people a day," she said.', outlet=outlet),
                      rating=rating("true"), conclusion="Port figures.",
                      published_at=timezone.now() - timedelta(days=200))
 
@@ -94,3 +94,33 @@ def test_a_reader_reports_a_problem_and_an_editor_finds_it_and_follows_the_list_
     assert [fact_check.content in entry.title for entry in entries] == [True]
     page.goto(f"{live_server.url}/admin/claims/claim/{fact_check.pk}/change/")
     assert "table 4 says the fall was 12%" in page.content()
+
+
+def no_serious_violations(page, where: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{where}: {serious}"
+
+
+def test_the_public_pages_a_signatory_shows_have_no_serious_accessibility_violation(
+    live_server, page, wf_editor, ready_for_review
+) -> None:
+    """axe-core on the archive (filtered, and with a refused date), the methodology, the
+    corrections log and the report form (blank and refused): the pages readers and assessors use."""
+    from claims.services import workflow
+
+    fact_check = published(ready_for_review, by=wf_editor)
+    workflow.transition(claim=fact_check, to=Claim.Status.CORRECTED, user=wf_editor, rating=rating("mostly-false"),
+                        note="The fall was 40%, not 10%: we misread the table.")
+    for path in ("/fact-checks/", "/fact-checks/?period=last-3-months", "/fact-checks/?since=2020-13-45",
+                 "/methodology/", "/corrections/", f"/fact-checks/{fact_check.pk}/report/"):
+        page.goto(f"{live_server.url}{path}")
+        no_serious_violations(page, path)
+    page.check("text=A fact in this check is wrong")
+    page.fill("#id_details", "Too short")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#id_details-error")
+    no_serious_violations(page, "the refused report")
