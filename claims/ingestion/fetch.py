@@ -15,11 +15,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote, urljoin
 
 import certifi
 import urllib3
 from django.conf import settings
+from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     DecodeError,
@@ -242,14 +244,18 @@ def _pool(
 ) -> urllib3.HTTPConnectionPool:
     """A one-connection pool pinned to `address`; https still verifies the certificate of `host`.
     Its connections hand their socket to the deadline as soon as it exists."""
-    common = {"host": str(address), "port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
+    common: dict[str, Any] = {
+        "host": str(address), "port": target.port, "timeout": timeout, "retries": False, "maxsize": 1,
+    }
     pool = urllib3.HTTPConnectionPool(**common) if target.scheme == "http" else _https_pool(target, common)
     pool.ConnectionCls = _under_deadline(pool.ConnectionCls, deadline)
     return pool
 
 
-def _under_deadline(base: type, deadline: Deadline) -> type:
-    def _new_conn(self):  # type: ignore[no-untyped-def]
+def _under_deadline(base: Any, deadline: Deadline) -> Any:
+    """A subclass of the pool's connection class (HTTP or HTTPS) whose new sockets join the deadline."""
+
+    def _new_conn(self: HTTPConnection) -> socket.socket:
         sock = base._new_conn(self)
         deadline.attach(sock)
         return sock
@@ -257,7 +263,7 @@ def _under_deadline(base: type, deadline: Deadline) -> type:
     return type(f"Deadline{base.__name__}", (base,), {"_new_conn": _new_conn})
 
 
-def _https_pool(target: Target, common: dict) -> urllib3.HTTPSConnectionPool:
+def _https_pool(target: Target, common: dict[str, Any]) -> urllib3.HTTPSConnectionPool:
     return urllib3.HTTPSConnectionPool(
         **common,
         cert_reqs="CERT_REQUIRED",
