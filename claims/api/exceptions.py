@@ -103,6 +103,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
         return None  # a genuine bug: let it be a 500 and reach the logs
     api_exc = exc if isinstance(exc, exceptions.APIException) else None
     detail = getattr(api_exc, "detail", response.data)
+    code: object  # DRF's codes: a string, or lists and dicts of them (str() below makes it one)
     if isinstance(exc, DomainProblem):
         code, message = exc.code, exc.message
         fields = _flatten(detail) if isinstance(detail, dict) else {}

@@ -27,7 +27,7 @@ class ActionPermissions(BasePermission):
             return False
         perms = getattr(view, "action_perms", {})
         action = getattr(view, "action", None)
-        required = perms.get(f"{action}:{request.method.lower()}", perms.get(action))
+        required = perms.get(f"{action}:{(request.method or '').lower()}", perms.get(action))
         if not required:
             return True
         return any(request.user.has_perm(perm) for perm in required)
