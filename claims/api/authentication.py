@@ -42,7 +42,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             user_login_failed.send(sender=type(self), credentials={}, request=django_request)
             if AxesProxyHandler.is_locked(django_request, {}):
                 # Answered here in the API's one error shape; axes' middleware would swap in its HTML page.
-                django_request.axes_locked_out = False
+                django_request.axes_locked_out = False  # type: ignore[attr-defined]  # django-axes reads it
                 raise LockedOut()
             # One message for unknown, revoked and expired keys: no oracle for key guessing.
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")

@@ -49,7 +49,8 @@ def _own_appearance(claim: Claim) -> Appearance:
     return Appearance(
         claim_id=claim.pk, content=claim.content,
         speaker=(claim.speaker.name if claim.speaker else claim.speaker_mention) or "Unattributed",
-        outlet=article.outlet.name if article.outlet_id else "", day=timezone.localtime(when).date() if when else None,
+        outlet=article.outlet.name if article.outlet is not None else "",
+        day=timezone.localtime(when).date() if when else None,
         url=where_said(article=article, start_seconds=claim.start_seconds), headline=article.title or "", method="",
         score=None,
         status=claim.status,

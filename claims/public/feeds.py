@@ -48,8 +48,9 @@ def _data_feed_item(claim: Claim) -> dict:
     item: dict = {"@type": "DataFeedItem", "item": [build_claimreview(claim)]}
     if claim.published_at:
         item["dateCreated"] = claim.published_at.isoformat()
-    if _last_change(claim):
-        item["dateModified"] = _last_change(claim).isoformat()
+    changed = _last_change(claim)
+    if changed:
+        item["dateModified"] = changed.isoformat()
     return item
 
 

@@ -12,7 +12,7 @@ __all__ = ["retry_correction_notices", "send_correction_notice"]
 
 # "send_*": routed to the mail queue with the alert e-mails (factcheck/settings.py).
 @shared_task(name=enqueue.SEND_CORRECTION_NOTICE, bind=True, acks_late=True, max_retries=None)
-def send_correction_notice(self, notice_id: int) -> bool:  # type: ignore[no-untyped-def]
+def send_correction_notice(self, notice_id: int) -> bool:
     outcome = corrections.send_notice(notice_id=notice_id)
     if outcome.retry_at is not None and not self.request.is_eager:
         # The row carries next_attempt_at too: if this retry is lost, the periodic sweep sends it.
