@@ -78,3 +78,26 @@ def test_an_interviews_answers_are_the_interviewees_claims() -> None:
         "We will end hallway treatment by next winter.": "Carla Benn",
     }
     assert all(claim.start_seconds is None for claim in claims)  # the file has no time codes
+
+
+SPEECH_SRT = (
+    "1\n00:00:01,000 --> 00:00:04,000\nOur schools hired 300 new teachers\n\n"
+    "2\n00:00:04,000 --> 00:00:06,500\nin the last two years.\n\n"
+    "3\n00:00:06,500 --> 00:00:08,000\n>> Class sizes grew by 10 percent anyway.\n"
+)
+
+
+def test_an_srt_without_names_is_the_given_speakers_and_a_turn_mark_starts_someone_elses_turn() -> None:
+    transcript = parse_transcript(SPEECH_SRT, fmt="srt", speaker="Governor Ann Lee")
+    assert [turn["speaker"] for turn in transcript.turns] == ["Governor Ann Lee", None]
+    claims = extract_transcript(transcript.layout, transcript.text)
+    own = [claim for claim in claims if claim.rule == "transcript_turn"]
+    assert [(c.speaker, c.content, c.start_seconds, c.end_seconds) for c in own] == [
+        ("Ann Lee", "Our schools hired 300 new teachers in the last two years.", 1.0, 6.5)]
+
+
+def test_an_srt_without_names_and_no_speaker_given_attributes_nothing_to_anyone() -> None:
+    transcript = parse_transcript(SPEECH_SRT, fmt="srt")
+    assert [turn["speaker"] for turn in transcript.turns] == [None, None]
+    assert not [claim for claim in extract_transcript(transcript.layout, transcript.text)
+                if claim.rule == "transcript_turn"]
