@@ -11,7 +11,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 DEV_KEY := var/dev-secret-key
 DEV_ENV = DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))" SITE_URL="$(SITE_URL)"
 
-.PHONY: run test bench install migrate demo worker beat check-deploy lint clean
+.PHONY: run test bench bench-scale install migrate demo worker beat check-deploy lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ lint: install
 ## make bench: benchmarks, written to docs/benchmarks.md (PostgreSQL and Redis used when set).
 bench: install $(DEV_KEY)
 	$(DEV_ENV) $(PY) bench/run.py
+
+## make bench-scale SIZES="100000 1000000": every screen, query and match at each size (databases
+## scale_100k, scale_1m, ... filled by bench/scale_data.py), into docs/benchmarks.md (docs/scaling.md).
+SIZES ?= 100000 1000000
+bench-scale: install $(DEV_KEY)
+	$(DEV_ENV) $(PY) bench/scale_bench.py $(SIZES)
 
 worker: install $(DEV_KEY)
 	$(DEV_ENV) $(VENV)/bin/celery -A factcheck worker -Q extraction,default,mail -l info

@@ -7,4 +7,4 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from claims import checks, receivers  # noqa: F401 - registers the system checks, connects the receivers
+        from claims import checks, receivers, rollup_receivers  # noqa: F401 - registers the system checks, connects the receivers

@@ -10,7 +10,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import DateFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,16 +27,19 @@ from django.utils.text import Truncator
 from claims.admin import ratings  # noqa: F401 - registers the rating-scale screens
 from claims.admin import rulings as rulings_admin
 from claims.admin.bulk import apply_each
+from claims.admin.counts import EstimatedCountPaginator
+from claims.admin.list_filters import AssigneeFilter, BusiestOutletFilter, BusiestSpeakerFilter, RatingFilter
 from claims.admin.versions import QuoteChangedFilter
 from claims.exports import streamed_download
 from claims.models import Claim, Evidence, Note, Rating
 from claims.selectors.access import is_public
+from claims.selectors.api import search_claims_everywhere
 from claims.selectors.claims import claim_context, claim_timeline, sent_back_reason, similar_claims
 from claims.selectors.exports import export_rows
 from claims.selectors.rulings import with_recent_appearances
 from claims.selectors.wording import claim_sentence, score_text
 from claims.selectors.wording import rating_badge as wording_badge
-from claims.services import rulings, workflow
+from claims.services import bulk, rulings, workflow
 from claims.services.errors import DomainError
 
 S = Claim.Status
@@ -244,10 +247,11 @@ class ClaimAdmin(admin.ModelAdmin):
         "kind",
         "stance",
         QuestionFilter,
-        ("rating", RelatedOnlyFieldListFilter),
-        ("assignee", RelatedOnlyFieldListFilter),
-        ("article__outlet", RelatedOnlyFieldListFilter),
-        ("speaker", RelatedOnlyFieldListFilter),
+        # Short choice lists from small tables and roll-ups, never `DISTINCT` over the claims (list_filters.py).
+        ("rating", RatingFilter),
+        ("assignee", AssigneeFilter),
+        ("article__outlet", BusiestOutletFilter),
+        ("speaker", BusiestSpeakerFilter),
         ("article__published_at", _titled("article date")),
         ("created_at", _titled("detected")),
         ScoreFilter,
@@ -256,6 +260,10 @@ class ClaimAdmin(admin.ModelAdmin):
     )
     search_fields = ("content", "speaker__name", "article__title")
     list_per_page = 50
+    # Never COUNT(*) the table (claims/admin/counts.py): an estimate or a capped count, said as such.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("-created_at", "-id")
     autocomplete_fields = ("speaker",)
     actions = ("assign_to_me", "triage", "dismiss", "move_on")
@@ -354,6 +362,14 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """The search box asks the selector the API's `q` uses (full text on the claim's words, plus
+        speakers' names and articles' titles), each part through an index: Django's default is
+        `UPPER(content) LIKE '%word%'` over every claim."""
+        if not search_term.strip():
+            return queryset, False
+        return search_claims_everywhere(queryset, q=search_term), False
+
     # --- bulk actions: each claim through the service; refusals become messages ---
 
     def _bulk(self, request: HttpRequest, queryset: QuerySet, verb: str, call) -> None:
@@ -377,28 +393,32 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Assign to me", permissions=["research"])
     def assign_to_me(self, request, queryset):
-        self._bulk(request, queryset, "assigned to you",
-                   lambda c: workflow.assign(claim=c, assignee=request.user, user=request.user))
+        self._run(request, queryset, "assign_to_me")
 
     @admin.action(description="Triage", permissions=["triage"])
     def triage(self, request, queryset):
-        self._bulk(request, queryset, "triaged",
-                   lambda c: workflow.transition(claim=c, to=S.TRIAGED, user=request.user))
+        self._run(request, queryset, "triage")
 
     @admin.action(description="Dismiss", permissions=["triage"])
     def dismiss(self, request, queryset):
-        self._bulk(request, queryset, "dismissed",
-                   lambda c: workflow.transition(claim=c, to=S.DISMISSED, user=request.user, note="Dismissed in bulk"))
+        self._run(request, queryset, "dismiss")
 
     @admin.action(description="Move on to the next step", permissions=["workflow"])
     def move_on(self, request, queryset):
-        def advance(claim: Claim) -> None:
-            target = workflow.NEXT_STATUS.get(claim.status)
-            if target is None:
-                raise DomainError(f"a {claim.get_status_display().lower()} claim has no next step")
-            workflow.transition(claim=claim, to=target, user=request.user)
+        self._run(request, queryset, "move_on")
 
-        self._bulk(request, queryset, "moved on", advance)
+    def _run(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
+        """A selection of up to bulk.INLINE_LIMIT claims is handled now; a larger one (a whole
+        filtered list) becomes a background job whose progress the message links to."""
+        spec = bulk.ACTIONS[action]
+        if queryset.order_by().values("pk")[: bulk.INLINE_LIMIT + 1].count() > bulk.INLINE_LIMIT:
+            job = bulk.start_bulk_job(action=action, user=request.user, queryset=queryset)
+            url = reverse("admin:claims_bulkjob_change", args=[job.pk])
+            self.message_user(request, format_html(
+                '{} claims will be {} in the background: <a href="{}">follow its progress</a>.', job.total, spec.verb,
+                url), messages.SUCCESS)
+            return
+        self._bulk(request, queryset, spec.verb, lambda claim: spec.call(claim, request.user))
 
     # --- the claim page ---
 

@@ -2,9 +2,11 @@
 from .alerts import AlertDelivery, Subscription, SubscriptionKeyword
 from .api import ApiToken, IdempotencyKey
 from .articles import Article, Feed, Outlet
+from .bulk import BulkJob, BulkJobItem
 from .claims import Claim, Speaker, SpeakerAlias
 from .corrections import Correction, CorrectionNotice
 from .private_feeds import FeedToken, SavedFilter
+from .rollups import ClaimDailyCount, SpeakerDailyCount
 from .rulings import RulingSettings
 from .versions import ArticleRefetch, ArticleVersion, QuoteChange
 from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -16,8 +18,11 @@ __all__ = [
     "Article",
     "ArticleRefetch",
     "ArticleVersion",
+    "BulkJob",
+    "BulkJobItem",
     "Claim",
     "ClaimContribution",
+    "ClaimDailyCount",
     "ClaimTransition",
     "Correction",
     "CorrectionNotice",
@@ -33,6 +38,7 @@ __all__ = [
     "RulingSettings",
     "SavedFilter",
     "Speaker",
+    "SpeakerDailyCount",
     "SpeakerAlias",
     "Subscription",
     "SubscriptionKeyword",

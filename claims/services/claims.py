@@ -12,6 +12,7 @@ from django.db import transaction
 
 from claims.models import Article, Claim
 from claims.services.articles import one_line
+from claims.services.rollups import count_new_claims
 from claims.services.speakers import resolve_speakers
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -86,6 +87,9 @@ def store_claims_many(*, items: list[tuple[Article, list[Any]]]) -> list[Claim]:
             unique_fields=["article", "content_start", "content_end"],
             update_fields=["fingerprint"],
         )
+        # A bulk INSERT sends no post_save: the dashboard's daily roll-ups count the new claims here,
+        # in the same transaction (claims.services.rollups).
+        count_new_claims(claims=to_create)
     return to_create
 
 

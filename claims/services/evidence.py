@@ -19,6 +19,7 @@ from claims.selectors.access import can as _can
 from claims.selectors.access import is_public
 from claims.services.contributions import record_contribution
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
+from claims.services.rollups import recount_speakers
 
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "type", "accessed_at", "independence_group")
 _MAX_LENGTHS = {"url": 2048, "title": 500, "publisher": 300, "independence_group": 200}
@@ -163,6 +164,8 @@ def merge_speakers(*, source: Speaker, target: Speaker, user: User) -> Speaker:
 
         # Bulk updates: a busy speaker has thousands of claims and history is not needed for a re-point.
         Claim.objects.filter(speaker=source).update(speaker=target)
+        # The UPDATE sends no signals: the dashboard's per-speaker roll-ups are recounted for the two.
+        recount_speakers(speaker_ids=[source.pk, target.pk])
         Speaker.objects.filter(merged_into=source).update(merged_into=target)
         known = set(target.aliases.values_list("normalized_name", flat=True)) | {target.normalized_name}
         for alias in source.aliases.all():
