@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Note, Outlet, Rating, Speaker
 from claims.services import workflow
-from tests.admin.workflow_fixtures import make_article, make_claim, published, rating
+from tests.factories import ArticleFactory, ClaimFactory, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,8 @@ ARCHIVE = "/fact-checks/"
 
 def public_claim(content: str, *, speaker: Speaker, outlet: Outlet | None, label: str, days_ago: int,
                  status: str = S.PUBLISHED) -> Claim:
-    article = make_article(text=f'"{content}" the speaker said.', outlet=outlet)
-    return make_claim(content=content, speaker=speaker, article=article, status=status, rating=rating(label),
+    article = ArticleFactory(text=f'"{content}" the speaker said.', outlet=outlet)
+    return ClaimFactory(content=content, speaker=speaker, article=article, status=status, rating=rating(label),
                       conclusion="Checked.", published_at=timezone.now() - timedelta(days=days_ago))
 
 
@@ -38,7 +38,7 @@ def archive(db) -> dict[str, Claim]:
         "recent": public_claim("The bridge opens in 2029.", speaker=strand, outlet=planet, label="false", days_ago=5),
         "older": public_claim("Fares fell by half.", speaker=bright, outlet=herald, label="true", days_ago=200),
         "middle": public_claim("Ferries carry 9,000 a day.", speaker=strand, outlet=herald, label="true", days_ago=40),
-        "hidden": make_claim(content="Not yet checked at all.", speaker=strand, status=S.IN_REVIEW),
+        "hidden": ClaimFactory(content="Not yet checked at all.", speaker=strand, status=S.IN_REVIEW),
     }
 
 
@@ -144,7 +144,7 @@ def test_the_corrections_log_lists_each_correction_with_the_rating_before_and_af
                         note="The fall was 40%, not 10%: we misread the table.")
     workflow.transition(claim=Claim.objects.get(pk=fact_check.pk), to=S.CORRECTED, user=wf_editor,
                         note="A broken link to the statistics office was replaced.")
-    hidden = make_claim(content="Never published.", status=S.NEW)
+    hidden = ClaimFactory(content="Never published.", status=S.NEW)
     assert hidden
     html = client.get(reverse("public:corrections")).content.decode()
     assert html.count(f'href="/fact-checks/{fact_check.pk}/"') == 2
@@ -271,3 +271,19 @@ def test_editors_find_reader_reports_in_the_admin(client: Client, fact_check, wf
     assert f"/admin/claims/claim/{fact_check.pk}/change/" in listing
     page = client.get(f"/admin/claims/claim/{fact_check.pk}/change/").content.decode()
     assert "stats.example/table-4" in page and "Reader report" in page
+
+
+def test_behind_the_proxy_the_report_limit_counts_the_address_the_proxy_saw(
+    client: Client, fact_check, settings
+) -> None:
+    """With NUM_PROXIES=1 the limit is per reader (the address the proxy appended), not per proxy,
+    and a reader cannot escape it by writing their own X-Forwarded-For in front."""
+    settings.FACTCHECK_REPORTS_PER_HOUR = 1
+    settings.NUM_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    assert client.post(report_url(fact_check), GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 302
+    forged = client.post(report_url(fact_check), GOOD, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7", **proxy)
+    assert forged.status_code == 429
+    other_reader = client.post(report_url(fact_check), GOOD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    assert other_reader.status_code == 302
+    assert Note.objects.filter(source=Note.Source.READER).count() == 2
