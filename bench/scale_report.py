@@ -64,7 +64,9 @@ def markdown(results: dict[str, Any]) -> list[str]:
         "client and production settings (`bench/scale_settings.py`), one at a time, each with other "
         "parameters (claims, speakers, outlets, words, cursor positions); n = requests per row. Times in ms; "
         "each figure's ratio to its 100k figure in brackets. Chart: `docs/scale-benchmark.svg`; raw figures: "
-        "`docs/scale-benchmark.json`.",
+        "`docs/scale-benchmark.json`. Absolute times depend on the machine's load (this machine's 2 cores are "
+        "shared with other jobs; docs/scaling.md says how loaded it was): the ratios between sizes, measured "
+        "minutes apart, are the comparison.",
         "",
         "![p95 of each screen against the number of claims](scale-benchmark.svg)",
         "",
