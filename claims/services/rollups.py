@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, Model, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -144,7 +144,7 @@ def rebuild_rollups(*, since: dt.date | None = None) -> tuple[int, int]:
     return written, speaker_rows
 
 
-def _insert_select(model: type, columns: tuple[str, ...], queryset: QuerySet) -> int:
+def _insert_select(model: type[Model], columns: tuple[str, ...], queryset: QuerySet) -> int:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params)
