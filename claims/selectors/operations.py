@@ -12,7 +12,7 @@ import redis
 from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 
-from claims.models import AlertDelivery, Article, Claim, WebhookDelivery
+from claims.models import AlertDelivery, Article, Claim, ClaimDailyCount, WebhookDelivery
 
 # Upper bounds of the extraction-time histogram, in seconds per article: a short wire story takes
 # tens of milliseconds, a long feature a few seconds; anything past a minute is a problem.
@@ -31,8 +31,9 @@ def article_counts_by_status() -> dict[str, int]:
 
 
 def claim_counts_by_kind() -> dict[str, int]:
-    """Claims ever detected per kind, every kind present."""
-    counts = dict(Claim.objects.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    """Claims per kind, every kind present: from the daily roll-ups (claims.models.rollups), not a
+    COUNT over the claims table on every scrape."""
+    counts = dict(ClaimDailyCount.objects.values("kind").annotate(n=Sum("n")).values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in Claim.Kind.values}
 
 
