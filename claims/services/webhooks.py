@@ -42,6 +42,8 @@ from claims.models import (
     Article,
     Claim,
     ClaimTransition,
+    Correction,
+    Rating,
     Subscription,
     WebhookAttempt,
     WebhookDelivery,
@@ -263,6 +265,10 @@ def _article(article: Article) -> dict[str, Any]:
     }
 
 
+def _rating_ref(rating: Rating) -> dict[str, Any]:
+    return {"id": rating.pk, "label": rating.label, "slug": rating.slug, "value": rating.value}
+
+
 def queue_transition_events(*, transition: ClaimTransition) -> int:
     """claim.status_changed for every move; claim.published / claim.corrected as well for those."""
     if not WebhookEndpoint.objects.filter(active=True).exists():
@@ -280,13 +286,13 @@ def queue_transition_events(*, transition: ClaimTransition) -> int:
     if transition.to_status == Claim.Status.PUBLISHED:
         events.append(Event(E.CLAIM_PUBLISHED, f"claim.published:{transition.pk}", {"claim": claim}))
     elif transition.to_status == Claim.Status.CORRECTED:
-        events.append(
-            Event(
-                E.CLAIM_CORRECTED,
-                f"claim.corrected:{transition.pk}",
-                {"claim": claim, "correction_note": transition.note},
-            )
-        )
+        data: dict[str, Any] = {"claim": claim, "correction_note": transition.note}
+        correction = Correction.objects.filter(transition=transition).select_related("old_rating", "new_rating").first()
+        if correction is not None:
+            # What receivers showed before, so they can say what changed (docs/monitoring.md).
+            data["previous"] = {"rating": _rating_ref(correction.old_rating), "conclusion": correction.old_conclusion}
+            data["rating_changed"] = correction.old_rating_id != correction.new_rating_id
+        events.append(Event(E.CLAIM_CORRECTED, f"claim.corrected:{transition.pk}", data))
     return queue_events(events)
 
 

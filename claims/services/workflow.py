@@ -306,12 +306,20 @@ def _lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update(of=("self",)).select_related(*related).get(pk=claim.pk)
 
 
-def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str) -> ClaimTransition:
+def _record(*, claim: Claim, from_status: str, user: AbstractBaseUser, note: str,
+            before: tuple[Rating | None, str] | None = None) -> ClaimTransition:
     from claims.services.webhooks import queue_transition_events
 
     row = ClaimTransition.objects.create(
         claim=claim, from_status=from_status, to_status=claim.status, actor=user, note=note
     )
+    if before is not None:
+        # A correction: the verdict before and after, and the e-mails to everyone told before, in
+        # the same transaction (they exist exactly when the correction does), ahead of the
+        # claim.corrected event, which carries the verdict before.
+        from claims.services.corrections import record_correction
+
+        record_correction(transition=row, claim=claim, old_rating=before[0], old_conclusion=before[1], user=user)
     # In the transition's transaction: the webhook events exist exactly when the move does.
     queue_transition_events(transition=row)
     return row
@@ -400,12 +408,8 @@ def transition(
         _save(
             claim, user=user, reason=f"{from_status} → {to}: {note}" if note else f"{from_status} → {to}", fields=fields
         )
-        row = _record(claim=claim, from_status=from_status, user=user, note=note)
-        if to == S.CORRECTED:
-            # In the same transaction: the correction e-mails exist exactly when the correction does.
-            from claims.services.corrections import record_correction
-
-            record_correction(transition=row, claim=claim, old_rating=before[0], old_conclusion=before[1], user=user)
+        _record(claim=claim, from_status=from_status, user=user, note=note,
+                before=before if to == S.CORRECTED else None)
         if worked:
             record_contribution(claim=claim, user=user, kinds=worked)
     return claim

@@ -16,8 +16,8 @@ from claims.selectors.corrections import correction_reach
 from claims.services import corrections, webhooks
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.tasks.webhooks import send_webhook_delivery
-from tests.admin.workflow_fixtures import rating
 from tests.conftest import wait_until
+from tests.factories import rating
 from tests.rulings.conftest import alerted, article, claim_in, said, subscriber
 
 S = Claim.Status
@@ -189,6 +189,7 @@ def test_the_claim_corrected_webhook_reaches_a_receiver_on_localhost_once(publis
     bodies = [json.loads(r.body) for r in receiver.received]
     assert [b["type"] for b in bodies] == ["claim.corrected"]
     assert bodies[0]["data"]["correction_note"] == WHY
+    assert bodies[0]["data"]["previous"]["rating"]["slug"] == "false" and bodies[0]["data"]["rating_changed"]
     assert bodies[0]["data"]["claim"]["id"] == published.pk
 
 
