@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.admin import ModelAdmin
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.messages.storage.base import BaseStorage, Message
 from django.core.exceptions import FieldError, ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
@@ -33,12 +36,24 @@ def _claims_admin() -> ModelAdmin:
     return admin.site.get_model_admin(Claim)
 
 
+class _HeldMessages(BaseStorage):
+    """The messages the list would show its user (a search it refuses...), held in memory: this
+    request has no session or message middleware, and what the list says is the reason."""
+
+    def _get(self, *args: object, **kwargs: object) -> tuple[list[Message], bool]:
+        return [], True
+
+    def _store(self, messages: list[Message], response: object, *args: object, **kwargs: object) -> list[Message]:
+        return []
+
+
 def _list_request(*, query: str, user: AbstractBaseUser) -> HttpRequest:
     request = HttpRequest()
     request.method = "GET"
     request.path = "/admin/claims/claim/"
     request.GET = QueryDict(query)
     request.user = user  # type: ignore[assignment]  # any user model instance
+    request._messages = _HeldMessages(request)  # type: ignore[attr-defined]  # what the middleware sets
     return request
 
 
@@ -52,9 +67,18 @@ def apply_saved_query(*, query: str, user: AbstractBaseUser):
     try:
         changelist = model_admin.get_changelist_instance(request)
         queryset = changelist.queryset
+    except DisallowedModelAdminLookup as error:
+        # A lookup the list offers no filter for (the list would answer 400): a saved filter is
+        # only what the list itself can show, never a way round its choices.
+        lookup = str(error).removeprefix("Filtering by ").removesuffix(" not allowed")
+        raise InvalidInput(f"The claims list does not filter by {lookup}.", field="query") from None
     except (IncorrectLookupParameters, FieldError, ValidationError, ValueError) as error:
         raise InvalidInput(f"The claims list cannot apply these filters ({error.__class__.__name__}).",
                            field="query") from None
+    refused = [str(held.message) for held in request._messages  # type: ignore[attr-defined]
+               if held.level >= messages.ERROR]
+    if refused:
+        raise InvalidInput(f"The claims list cannot apply these filters: {' '.join(refused)}", field="query")
     return queryset.filter(pk__in=access.visible_claims(user=user).values("pk"))
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from claims.models import AlertDelivery, Claim, FeedToken, SavedFilter
 from claims.services import alerts, private_feeds
 from claims.services.errors import InvalidInput, NotAllowed
-from tests.admin.workflow_fixtures import make_claim, staff_in_group
+from tests.factories import ClaimFactory, staff_in_group
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,9 @@ def read(client: Client, feed: FeedToken):
 @pytest.fixture
 def claims(db) -> dict[str, Claim]:
     return {
-        "new": make_claim(content="The harbour bridge will cost 90 million.", status=S.NEW, score=0.9),
-        "triaged": make_claim(content="Ferry fares doubled in a year.", status=S.TRIAGED, score=0.4),
-        "dismissed": make_claim(content="It was a lovely day for it.", status=S.DISMISSED, score=0.1),
+        "new": ClaimFactory(content="The harbour bridge will cost 90 million.", status=S.NEW, score=0.9),
+        "triaged": ClaimFactory(content="Ferry fares doubled in a year.", status=S.TRIAGED, score=0.4),
+        "dismissed": ClaimFactory(content="It was a lovely day for it.", status=S.DISMISSED, score=0.1),
     }
 
 
@@ -63,6 +63,37 @@ def test_a_filter_the_list_cannot_apply_is_refused_with_a_reason(wf_reader: User
     assert "cannot apply" in refused.value.message
     assert not SavedFilter.objects.exists()
 
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("article__text__contains=x", "does not filter by article__text__contains"),
+    ("assignee__password__startswith=p", "does not filter by assignee__password__startswith"),
+    ("q=ferry%00", "Null characters are not allowed"),
+])
+def test_a_filter_the_list_refuses_is_refused_with_a_reason_not_an_error_page(wf_reader: User, query: str,
+                                                                              reason: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        private_feeds.save_filter(owner=wf_reader, name="Broken", query=query)
+    assert reason in refused.value.message and refused.value.field == "query"
+    assert not SavedFilter.objects.exists()
+
+
+def test_the_saved_filter_form_says_why_it_refuses_a_lookup_and_keeps_the_name(client: Client, wf_reader: User,
+                                                                               db) -> None:
+    editor = staff_in_group("feeds-form-editor", "Editor")
+    client.force_login(editor)
+    response = client.post("/admin/claims/savedfilter/add/",
+                           {"name": "Password sniffing", "query": "assignee__password__startswith=p"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "does not filter by assignee__password__startswith" in page
+    assert 'value="Password sniffing"' in page and not SavedFilter.objects.exists()
+
+
+def test_a_saved_filter_the_list_no_longer_applies_is_an_empty_feed(client: Client, claims, wf_reader: User) -> None:
+    saved = private_feeds.save_filter(owner=wf_reader, name="Old", query="status__exact=new")
+    SavedFilter.objects.filter(pk=saved.pk).update(query="article__text__contains=bridge")  # a filter since removed
+    feed = private_feeds.rotate_feed_token(user=wf_reader, saved_filter=saved)
+    assert read(client, feed).entries == []
 
 def test_a_subscription_is_a_feed_of_the_claims_it_matched(client: Client, claims, wf_reader: User) -> None:
     subscription = alerts.create_subscription(owner=wf_reader, name="Bridge", keywords=["bridge"])
