@@ -67,7 +67,7 @@ def test_a_reader_reports_a_problem_and_an_editor_finds_it_and_follows_the_list_
     page.fill("#id_details", "Too short")
     page.fill("#id_email", "reader@example.net")
     page.click("button[type=submit]")
-    page.wait_for_selector("#id_details-error")
+    page.wait_for_selector("#id_details_error")
     # Refused, and nothing typed is lost.
     assert page.input_value("#id_details") == "Too short" and page.input_value("#id_email") == "reader@example.net"
     page.fill("#id_details", "The statistics office table 4 says the fall was 12%, not 10%.")
@@ -122,5 +122,5 @@ def test_the_public_pages_a_signatory_shows_have_no_serious_accessibility_violat
     page.check("text=A fact in this check is wrong")
     page.fill("#id_details", "Too short")
     page.click("button[type=submit]")
-    page.wait_for_selector("#id_details-error")
+    page.wait_for_selector("#id_details_error")
     no_serious_violations(page, "the refused report")

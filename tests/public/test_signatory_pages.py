@@ -287,3 +287,19 @@ def test_behind_the_proxy_the_report_limit_counts_the_address_the_proxy_saw(
     other_reader = client.post(report_url(fact_check), GOOD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     assert other_reader.status_code == 302
     assert Note.objects.filter(source=Note.Source.READER).count() == 2
+
+
+def described_by_ids_missing(html: str) -> list[str]:
+    """Every id an aria-describedby names, that the page does not have."""
+    ids_on_page = set(re.findall(r'\bid="([^"]+)"', html))
+    named = [ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()]
+    return [ref for ref in named if ref not in ids_on_page]
+
+
+def test_a_refused_field_is_described_by_its_error_for_screen_readers(client: Client, archive, fact_check) -> None:
+    refused_archive = client.get(ARCHIVE, {"since": "2020-13-45", "rating": "999"}).content.decode()
+    assert 'aria-invalid="true"' in refused_archive and "aria-describedby" in refused_archive
+    assert described_by_ids_missing(refused_archive) == []
+    refused_report = client.post(report_url(fact_check), {**GOOD, "details": "bad", "email": "nope"}).content.decode()
+    assert 'aria-invalid="true"' in refused_report
+    assert described_by_ids_missing(refused_report) == []
