@@ -7,14 +7,17 @@ from typing import Any
 from django import forms
 
 from claims.services.errors import InvalidInput
-from claims.services.reports import MAX_DETAILS_CHARS, ProblemKind, clean_report
+from claims.services.reports import ProblemKind, clean_report
 
 
 class ReportProblemForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of problem is it?", choices=ProblemKind.choices,
                              widget=forms.RadioSelect)
     details = forms.CharField(
-        label="What is wrong, and how do you know?", max_length=MAX_DETAILS_CHARS + 1000,
+        # No max_length: it would put a maxlength on the text box, and a browser silently drops
+        # whatever is pasted past it. clean_report refuses more than MAX_DETAILS_CHARS saying how
+        # long it is, and the form gives all of it back; Django's upload limit caps the request.
+        label="What is wrong, and how do you know?",
         widget=forms.Textarea(attrs={"rows": 7, "cols": 60}),
         help_text="A link to a source helps the editors check it quickly.",
     )

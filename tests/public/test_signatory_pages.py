@@ -303,3 +303,15 @@ def test_a_refused_field_is_described_by_its_error_for_screen_readers(client: Cl
     refused_report = client.post(report_url(fact_check), {**GOOD, "details": "bad", "email": "nope"}).content.decode()
     assert 'aria-invalid="true"' in refused_report
     assert described_by_ids_missing(refused_report) == []
+
+
+def test_a_long_report_is_never_cut_by_the_browser_and_comes_back_whole(client: Client, fact_check) -> None:
+    """No maxlength on the text box: a browser would silently drop whatever is pasted past it.
+    The server says how long it is and gives it all back to shorten."""
+    form = client.get(report_url(fact_check)).content.decode()
+    assert "maxlength" not in re.search(r"<textarea[^>]*>", form).group(0)
+    long_text = "The table says otherwise. " * 300  # 7,800 characters
+    refused = client.post(report_url(fact_check), {**GOOD, "details": long_text})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "under 5,000 characters (this is 7,799)" in html
+    assert long_text.strip() in html
