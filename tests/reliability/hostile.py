@@ -624,7 +624,7 @@ REQUESTS = [
         "both url and text",
         "request",
         Request(b'{"text": "x", "url": "https://example.org/"}'),
-        reason=r"either",
+        reason=r"exactly one of",
         entries=("api",),
     ),
     Hostile(
