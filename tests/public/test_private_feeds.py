@@ -138,6 +138,20 @@ def test_the_feed_follows_what_the_owner_may_see_when_it_is_read(client: Client,
     assert client.get(f"/feeds/{feed.token}.atom").status_code == 403
 
 
+
+def test_a_subscription_feed_ends_when_its_owner_leaves_and_a_rotated_address_at_once(
+    client: Client, claims, wf_reader: User
+) -> None:
+    subscription = alerts.create_subscription(owner=wf_reader, name="Bridge", keywords=["bridge"])
+    alerts.queue_alerts_for_claims(claim_ids=[c.pk for c in claims.values()])
+    old = private_feeds.rotate_feed_token(user=wf_reader, subscription=subscription).token
+    new = private_feeds.rotate_feed_token(user=wf_reader, subscription=subscription)
+    assert client.get(f"/feeds/{old}.atom").status_code == 404
+    assert len(read(client, new).entries) == 1
+    wf_reader.groups.clear()  # left the newsroom: the matches are unpublished claims
+    refused = client.get(f"/feeds/{new.token}.atom")
+    assert refused.status_code == 403 and claims["new"].content.encode() not in refused.content
+
 def test_someone_outside_the_newsroom_saves_no_filter(db) -> None:
     outsider = User.objects.create_user("outsider", password="pw", is_staff=True)
     with pytest.raises(NotAllowed):
