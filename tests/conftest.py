@@ -29,9 +29,11 @@ django.setup()
 
 import pytest  # noqa: E402
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
+from claims.models import Claim, Speaker
 from factcheck.celery import app as celery_app
+from tests.factories import ClaimFactory, SpeakerFactory, UserFactory, add_sources, rating, staff_in_group
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("FACTCHECK_REQUIRE_SERVICES") == "1"
@@ -115,11 +117,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _in_group(username: str, group: str, **extra) -> User:
-    user = User.objects.create_user(
-        username=username, password="pw-" + username, email=f"{username}@example.org", **extra
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
+    return UserFactory(username=username, password="pw-" + username, groups=[group], **extra)
 
 
 @pytest.fixture
@@ -135,6 +133,60 @@ def researcher(db) -> User:
 @pytest.fixture
 def editor(db) -> User:
     return _in_group("editor", "Editor", is_staff=True)
+
+
+# --- the newsroom's staff for workflow, admin, public-page and browser tests (password PASSWORD) ---
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # PBKDF2's deliberate slowness would dominate these tests; nothing here tests hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def wf_reader(db) -> User:
+    return staff_in_group("wf_reader", "Reader")
+
+
+@pytest.fixture
+def wf_researcher(db) -> User:
+    return staff_in_group("wf_researcher", "Researcher")
+
+
+@pytest.fixture
+def wf_researcher2(db) -> User:
+    return staff_in_group("wf_researcher2", "Researcher")
+
+
+@pytest.fixture
+def wf_editor(db) -> User:
+    return staff_in_group("wf_editor", "Editor")
+
+
+@pytest.fixture
+def wf_editor2(db) -> User:
+    return staff_in_group("wf_editor2", "Editor")
+
+
+@pytest.fixture
+def wf_admin(db) -> User:
+    return staff_in_group("wf_admin", "Admin")
+
+
+@pytest.fixture
+def speaker(db) -> Speaker:
+    return SpeakerFactory(name="Jane Doe", title="finance minister")
+
+
+@pytest.fixture
+def ready_for_review(db, speaker, wf_researcher) -> Claim:
+    """A claim researched by wf_researcher: assignee, evidence, proposed rating and conclusion set."""
+    claim = ClaimFactory(speaker=speaker, status=Claim.Status.IN_REVIEW, assignee=wf_researcher,
+                         researcher=wf_researcher, proposed_rating=rating("false"),
+                         conclusion="Official statistics show a 10% fall, not a half.")
+    add_sources(claim, "")
+    return claim
 
 
 @pytest.fixture

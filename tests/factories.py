@@ -11,6 +11,7 @@ service calls the service itself.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import factory
@@ -87,7 +88,8 @@ class ArticleFactory(DjangoModelFactory):
 
 class ClaimFactory(DjangoModelFactory):
     """A detected claim. Without an article it gets one of its own whose text quotes it; its span is
-    where `content` stands in the article's text (else a fresh span of its own). Its fingerprint is
+    where `content` stands in the article's text (else it starts at 0: give `content_start` when
+    several claims share an article whose text does not hold them). Its fingerprint is
     unique, so claims never count as repeats of each other by accident; `by_words=True` gives the
     one the pipeline computes from the words (claims with the same words are then twins)."""
 
@@ -107,9 +109,7 @@ class ClaimFactory(DjangoModelFactory):
     )
     kind = Claim.Kind.DIRECT
     content = "Unemployment fell by half in two years."
-    content_start = factory.LazyAttributeSequence(
-        lambda claim, n: found if (found := claim.article.text.find(claim.content)) >= 0 else 1000 + n * 1000
-    )
+    content_start = factory.LazyAttribute(lambda claim: max(claim.article.text.find(claim.content), 0))
     content_end = factory.LazyAttribute(lambda claim: claim.content_start + len(claim.content))
     spans = factory.LazyAttribute(lambda claim: [[claim.content_start, claim.content_end]])
     speaker = None
@@ -129,9 +129,26 @@ class EvidenceFactory(DjangoModelFactory):
         model = Evidence
 
     claim = factory.SubFactory(ClaimFactory)
-    url = factory.Sequence(lambda n: f"https://example.org/source-{n}")
+    url = factory.LazyAttributeSequence(lambda evidence, n: f"https://example.org/source-{evidence.claim.pk}-{n}")
     title = factory.Sequence(lambda n: f"Source {n}")
     independence_group = ""
+
+
+def add_sources(claim: Claim, *groups: str) -> None:
+    """One evidence item per independence group given ("" is a source of its own)."""
+    for group in groups:
+        EvidenceFactory(claim=claim, independence_group=group)
+
+
+def published(claim: Claim, *, by: User, at: datetime | None = None) -> Claim:
+    """Publish through the workflow (every guard applies), optionally back-dated."""
+    from claims.services.workflow import transition
+
+    claim = transition(claim=claim, to=Claim.Status.PUBLISHED, user=by)
+    if at is not None:
+        Claim.objects.filter(pk=claim.pk).update(published_at=at)
+        claim.refresh_from_db()
+    return claim
 
 
 class SubscriptionFactory(factory.Factory):

@@ -382,12 +382,28 @@ def _match_sql(*, claims: Sequence[Claim], hits: list[list[Any]]) -> tuple[str, 
     return sql, params
 
 
-def _reasons(selective: list[tuple[str, str]], subscription: Subscription, claim: Claim) -> list[str]:
+_ORDER = {name: i for i, name in enumerate(SELECTIVE)}
+
+
+def _reasons(selective: list[tuple[str, str]], subscription: Any, claim: Claim,
+             memo: dict[tuple[Any, ...], str] | None = None) -> list[str]:
     """The 'why it matched' line: who, where, what, then the finer filters (the same words for both
-    paths)."""
-    order = {name: i for i, name in enumerate(SELECTIVE)}
-    head = [_selective_reason(dim, detail) for dim, detail in sorted(selective, key=lambda p: (order[p[0]], p[1]))]
-    return head + [f.reason(subscription, claim) for f in FILTERS if f.is_set(subscription)]
+    paths). `memo` keeps the finer filters' words for a claim and a setting: thousands of matches
+    share a few dozen of them, and wording each again was most of a batch's time in Python."""
+    head = [_selective_reason(dim, detail) for dim, detail in sorted(selective, key=lambda p: (_ORDER[p[0]], p[1]))]
+    for f in FILTERS:
+        if not f.is_set(subscription):
+            continue
+        if memo is None:
+            head.append(f.reason(subscription, claim))
+            continue
+        setting = getattr(subscription, f.name)
+        key = (f.name, claim.pk, tuple(setting) if isinstance(setting, list) else setting)
+        words = memo.get(key)
+        if words is None:
+            words = memo[key] = f.reason(subscription, claim)
+        head.append(words)
+    return head
 
 
 def find_matches(*, claims: Sequence[Claim]) -> list[Match]:
@@ -411,8 +427,9 @@ def find_matches(*, claims: Sequence[Claim]) -> list[Match]:
             settings[key[0]] = _filter_settings(values)
         if dimension is not None:
             selective[key].append((dimension, detail or ""))
+    memo: dict[tuple[Any, ...], str] = {}
     return [
-        Match(key[0], by_id[key[1]], _reasons(selective.get(key, []), settings[key[0]], by_id[key[1]]))
+        Match(key[0], by_id[key[1]], _reasons(selective.get(key, []), settings[key[0]], by_id[key[1]], memo))
         for key in sorted(pairs)
     ]
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.models import Article
 from claims.services.articles import text_fingerprint
-from tests.admin.workflow_fixtures import make_article, make_claim
+from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:claims_article_add")
@@ -60,7 +60,7 @@ def test_a_processed_article_says_how_many_claims_were_found(client, wf_research
 def test_an_editor_can_fix_a_pasted_articles_title_byline_date_and_outlet(client, wf_editor):
     from claims.models import Outlet
 
-    article = make_article(text="Some text.", title="")
+    article = ArticleFactory(text="Some text.", title="")
     outlet = Outlet.objects.create(name="Coastline Wire")
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_article_change", args=[article.pk])).content.decode()
@@ -75,7 +75,7 @@ def test_an_editor_can_fix_a_pasted_articles_title_byline_date_and_outlet(client
 
 
 def test_an_article_being_processed_marks_its_page_to_update_itself(client, wf_editor):
-    article = make_article(text="Some text.")
+    article = ArticleFactory(text="Some text.")
     client.force_login(wf_editor)
     url = reverse("admin:claims_article_change", args=[article.pk])
     assert 'id="fc-article-status" data-active=""' in client.get(url).content.decode()  # done: still
@@ -87,8 +87,8 @@ def test_an_article_being_processed_marks_its_page_to_update_itself(client, wf_e
 def test_the_articles_claims_read_as_sentences_with_a_rounded_score(client, wf_editor):
     from claims.models import Claim
 
-    article = make_article(text="Pyongyang and Moscow have denied those claims.")
-    make_claim(content="those claims", article=article, speaker_mention="Pyongyang and Moscow", cue="denied",
+    article = ArticleFactory(text="Pyongyang and Moscow have denied those claims.")
+    ClaimFactory(content="those claims", article=article, speaker_mention="Pyongyang and Moscow", cue="denied",
                stance=Claim.Stance.DENIES, score=0.19999999999999998)
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_article_change", args=[article.pk])).content.decode()
@@ -98,7 +98,7 @@ def test_the_articles_claims_read_as_sentences_with_a_rounded_score(client, wf_e
 
 def test_a_duplicate_links_to_the_article_we_already_have(client, wf_researcher):
     text = "The minister said taxes fell by half."
-    existing = make_article(text=text)
+    existing = ArticleFactory(text=text)
     Article.objects.filter(pk=existing.pk).update(fingerprint=text_fingerprint(text))
     client.force_login(wf_researcher)
     response = client.post(ADD, {"text": text}, follow=True)
@@ -133,9 +133,9 @@ def test_a_reader_cannot_open_the_submit_form(client, wf_reader):
 
 
 def test_retry_requeues_a_failed_article_and_explains_a_done_one(client, wf_editor, django_capture_on_commit_callbacks):
-    failed = make_article()
+    failed = ArticleFactory()
     Article.objects.filter(pk=failed.pk).update(status=Article.Status.FAILED, error="timeout")
-    done = make_article()
+    done = ArticleFactory()
     client.force_login(wf_editor)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
@@ -150,7 +150,7 @@ def test_retry_requeues_a_failed_article_and_explains_a_done_one(client, wf_edit
 
 
 def test_a_researcher_cannot_retry(client, wf_researcher):
-    failed = make_article()
+    failed = ArticleFactory()
     Article.objects.filter(pk=failed.pk).update(status=Article.Status.FAILED)
     client.force_login(wf_researcher)
     response = client.post(
@@ -162,7 +162,7 @@ def test_a_researcher_cannot_retry(client, wf_researcher):
 
 
 def test_the_article_page_lists_its_claims_and_shows_the_error(client, wf_editor):
-    claim = make_claim(content="Taxes fell by half.")
+    claim = ClaimFactory(content="Taxes fell by half.")
     Article.objects.filter(pk=claim.article_id).update(error="partial fetch")
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_article_change", args=[claim.article_id])).content.decode()
@@ -175,10 +175,10 @@ def _article_page_queries(client, claims: int) -> int:
 
     from claims.models import Speaker
 
-    article = make_article(text=" ".join(f"claim {i:03d}." for i in range(claims)))
+    article = ArticleFactory(text=" ".join(f"claim {i:03d}." for i in range(claims)))
     for i in range(claims):
         speaker = Speaker.objects.create(name=f"Person {i} of {claims}", normalized_name=f"person {i} of {claims}")
-        make_claim(content=f"claim {i:03d}", speaker=speaker, article=article)
+        ClaimFactory(content=f"claim {i:03d}", speaker=speaker, article=article)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("admin:claims_article_change", args=[article.pk])).status_code == 200
     return len(ctx.captured_queries)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimTransition, Evidence, Note, Outlet
 from claims.services import workflow
-from tests.admin.workflow_fixtures import add_sources, make_article, make_claim, published, rating
+from tests.factories import ArticleFactory, ClaimFactory, add_sources, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,8 @@ def _list_queries(client) -> int:
 def _claims_with_everything(n: int, speaker, user) -> None:
     outlet = Outlet.objects.get_or_create(name="Daily Planet")[0]
     for i in range(n):
-        claim = make_claim(content=f"Claim number {i} about taxes.", speaker=speaker,
-                           article=make_article(text=f"Claim number {i} about taxes.", outlet=outlet),
+        claim = ClaimFactory(content=f"Claim number {i} about taxes.", speaker=speaker,
+                           article=ArticleFactory(text=f"Claim number {i} about taxes.", outlet=outlet),
                            assignee=user, status=S.RESEARCHING)
         Claim.objects.filter(pk=claim.pk).update(rating=rating("true"), status=S.PUBLISHED)
 
@@ -68,9 +68,9 @@ def test_the_list_shows_speaker_outlet_status_rating_assignee_and_score(client, 
 
 def test_the_list_filters_by_status_and_score_and_searches_speakers(client, wf_editor, speaker):
     client.force_login(wf_editor)
-    make_claim(content="Low score claim here.", score=0.1)
-    make_claim(content="High score triaged claim.", score=0.9, status=S.TRIAGED)
-    make_claim(content="Said by the minister.", speaker=speaker)
+    ClaimFactory(content="Low score claim here.", score=0.1)
+    ClaimFactory(content="High score triaged claim.", score=0.9, status=S.TRIAGED)
+    ClaimFactory(content="Said by the minister.", speaker=speaker)
     page = client.get(LIST, {"status__exact": "triaged"}).content.decode()
     assert "High score triaged claim." in page and "Low score claim here." not in page
     page = client.get(LIST, {"score": "high"}).content.decode()
@@ -86,10 +86,10 @@ TRIAGE = reverse("admin:claims_claim_triage")
 def test_the_triage_queue_lists_new_claims_most_check_worthy_first(client, request, role):
     # A reader has no bulk actions, so no checkbox column: the position of the score differs.
     client.force_login(request.getfixturevalue(role))
-    make_claim(content="Middling claim.", score=0.5)
-    make_claim(content="Most worthy claim.", score=0.95)
-    make_claim(content="Least worthy claim.", score=0.05)
-    make_claim(content="Already triaged claim.", score=0.99, status=S.TRIAGED)
+    ClaimFactory(content="Middling claim.", score=0.5)
+    ClaimFactory(content="Most worthy claim.", score=0.95)
+    ClaimFactory(content="Least worthy claim.", score=0.05)
+    ClaimFactory(content="Already triaged claim.", score=0.99, status=S.TRIAGED)
     response = client.get(TRIAGE, follow=True)
     page = response.content.decode()
     assert page.index("Most worthy claim.") < page.index("Middling claim.") < page.index("Least worthy claim.")
@@ -101,8 +101,8 @@ def test_the_triage_queue_stays_sorted_by_score_when_the_columns_change(client, 
 
     monkeypatch.setattr(ClaimAdmin, "list_display", ("score", "status", "statement", "kind"))
     client.force_login(wf_editor)
-    make_claim(content="Middling claim.", score=0.5)
-    make_claim(content="Most worthy claim.", score=0.95)
+    ClaimFactory(content="Middling claim.", score=0.5)
+    ClaimFactory(content="Most worthy claim.", score=0.95)
     page = client.get(TRIAGE, follow=True).content.decode()
     assert page.index("Most worthy claim.") < page.index("Middling claim.")
 
@@ -120,7 +120,7 @@ def _bulk(client, action: str, claims: list[Claim]):
 
 
 def test_a_reader_is_offered_no_bulk_action_and_a_forged_one_changes_nothing(client, wf_reader):
-    claims = [make_claim(), make_claim()]
+    claims = [ClaimFactory(), ClaimFactory()]
     client.force_login(wf_reader)
     page = client.get(LIST).content.decode()
     assert 'name="action"' not in page and "action-select" not in page
@@ -130,7 +130,7 @@ def test_a_reader_is_offered_no_bulk_action_and_a_forged_one_changes_nothing(cli
 
 def test_a_researcher_is_offered_only_the_bulk_actions_they_can_run(client, wf_researcher):
     client.force_login(wf_researcher)
-    make_claim()
+    ClaimFactory()
     page = client.get(LIST).content.decode()
     for offered in ('value="triage"', 'value="dismiss"', 'value="assign_to_me"', 'value="move_on"'):
         assert offered in page
@@ -138,7 +138,7 @@ def test_a_researcher_is_offered_only_the_bulk_actions_they_can_run(client, wf_r
 
 
 def test_a_researcher_triages_in_bulk(client, wf_researcher):
-    claims = [make_claim(), make_claim()]
+    claims = [ClaimFactory(), ClaimFactory()]
     client.force_login(wf_researcher)
     response = _bulk(client, "triage", claims)
     assert "2 claims triaged." in texts(response)
@@ -147,7 +147,7 @@ def test_a_researcher_triages_in_bulk(client, wf_researcher):
 
 
 def test_bulk_assign_to_me_and_dismiss(client, wf_researcher):
-    one, two = make_claim(), make_claim()
+    one, two = ClaimFactory(), ClaimFactory()
     client.force_login(wf_researcher)
     assert "1 claim assigned to you." in texts(_bulk(client, "assign_to_me", [one]))
     assert "1 claim dismissed." in texts(_bulk(client, "dismiss", [two]))
@@ -156,7 +156,7 @@ def test_bulk_assign_to_me_and_dismiss(client, wf_researcher):
 
 
 def test_move_on_advances_what_it_can_and_explains_the_rest(client, wf_researcher):
-    new, triaged, published_one = make_claim(), make_claim(status=S.TRIAGED), make_claim()
+    new, triaged, published_one = ClaimFactory(), ClaimFactory(status=S.TRIAGED), ClaimFactory()
     Claim.objects.filter(pk=published_one.pk).update(status=S.PUBLISHED, rating=rating("true"))
     client.force_login(wf_researcher)
     messages = texts(_bulk(client, "move_on", [new, triaged, published_one]))
@@ -172,7 +172,7 @@ def test_move_on_advances_what_it_can_and_explains_the_rest(client, wf_researche
 def test_the_claim_page_shows_the_quote_in_context_similar_claims_and_the_timeline(client, wf_editor,
                                                                                   ready_for_review, wf_researcher):
     earlier = published(ready_for_review, by=wf_editor)
-    claim = make_claim(content="Unemployment fell by half in the last two years.")
+    claim = ClaimFactory(content="Unemployment fell by half in the last two years.")
     workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher, note="Repeated at the rally")
     client.force_login(wf_editor)
     page = client.get(change_url(claim)).content.decode()
@@ -184,7 +184,7 @@ def test_the_claim_page_shows_the_quote_in_context_similar_claims_and_the_timeli
 
 
 def test_a_reader_sees_the_claim_but_no_workflow_buttons(client, wf_reader):
-    claim = make_claim()
+    claim = ClaimFactory()
     client.force_login(wf_reader)
     page = client.get(change_url(claim)).content.decode()
     assert "No workflow actions are available to you" in page
@@ -217,7 +217,7 @@ def test_a_refused_transition_shows_the_reason_and_keeps_what_was_typed(client, 
 
 
 def test_a_reader_posting_a_transition_is_refused_on_the_server(client, wf_reader):
-    claim = make_claim()
+    claim = ClaimFactory()
     client.force_login(wf_reader)
     response = client.post(workflow_url(claim), {"to": "triaged"}, follow=True)
     assert any("permission to triage" in m for m in texts(response))
@@ -226,7 +226,7 @@ def test_a_reader_posting_a_transition_is_refused_on_the_server(client, wf_reade
 
 
 def test_the_claim_page_proposes_ratings_and_assigns(client, wf_researcher):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     client.force_login(wf_researcher)
     client.post(workflow_url(claim), {"assign": "me"})
     client.post(workflow_url(claim), {"propose": "1", "rating": rating("mostly-true").pk})
@@ -235,7 +235,7 @@ def test_the_claim_page_proposes_ratings_and_assigns(client, wf_researcher):
 
 
 def test_an_editor_confirms_the_same_claim_from_the_page(client, wf_editor):
-    earlier, later = make_claim(), make_claim()
+    earlier, later = ClaimFactory(), ClaimFactory()
     client.force_login(wf_editor)
     response = client.post(reverse("admin:claims_claim_same_as", args=[later.pk]), {"earlier": earlier.pk}, follow=True)
     assert f"Linked as the same claim as #{earlier.pk}." in texts(response)
@@ -259,7 +259,7 @@ def _inline_post(claim: Claim, *, evidence: dict | None = None, note: str = "") 
 
 
 def test_evidence_and_notes_added_inline_go_through_the_services(client, wf_researcher, speaker):
-    claim = make_claim(status=S.RESEARCHING, speaker=speaker)
+    claim = ClaimFactory(status=S.RESEARCHING, speaker=speaker)
     client.force_login(wf_researcher)
     response = client.post(change_url(claim), _inline_post(claim, evidence={
         "url": "https://ons.gov.uk/table", "title": "Table", "publisher": "ONS", "stance": "contradicts",
@@ -271,7 +271,7 @@ def test_evidence_and_notes_added_inline_go_through_the_services(client, wf_rese
 
 
 def test_bad_inline_evidence_is_shown_as_an_error_and_nothing_is_saved(client, wf_researcher, speaker):
-    claim = make_claim(status=S.RESEARCHING, speaker=speaker)
+    claim = ClaimFactory(status=S.RESEARCHING, speaker=speaker)
     client.force_login(wf_researcher)
     response = client.post(change_url(claim), _inline_post(claim, evidence={
         "url": "ftp://files.example/table", "stance": "context", "type": "secondary"}, note="keep me"))
@@ -301,8 +301,8 @@ def test_a_researcher_cannot_change_evidence_of_a_published_fact_check(client, w
 
 def _denial() -> Claim:
     text = "Pyongyang and Moscow have denied those claims, the agency said."
-    return make_claim(content="those claims", article=make_article(text=text), speaker_mention="Pyongyang and Moscow",
-                      cue="denied", stance=Claim.Stance.DENIES)
+    return ClaimFactory(content="those claims", article=ArticleFactory(text=text),
+                        speaker_mention="Pyongyang and Moscow", cue="denied", stance=Claim.Stance.DENIES)
 
 
 def test_a_denial_reads_as_a_denial_in_the_list_and_on_the_claim_page(client, wf_editor):
@@ -319,9 +319,9 @@ def test_a_denial_reads_as_a_denial_in_the_list_and_on_the_claim_page(client, wf
 
 def test_a_question_is_marked_as_a_question_in_the_list(client, wf_editor):
     client.force_login(wf_editor)
-    make_claim(content="Will the bridge be finished by 2029?", cue="asked", stance=Claim.Stance.ASKS,
+    ClaimFactory(content="Will the bridge be finished by 2029?", cue="asked", stance=Claim.Stance.ASKS,
                is_question=True, speaker_mention="A reporter")
-    make_claim(content="The bridge will open in 2029.", speaker_mention="The mayor", cue="said")
+    ClaimFactory(content="The bridge will open in 2029.", speaker_mention="The mayor", cue="said")
     page = client.get(LIST).content.decode()
     assert '<em class="fc-cue fc-stance-asks" title="stance: asks">asked</em>' in page
     assert '<span class="fc-question">question</span>' in page
@@ -332,7 +332,7 @@ def test_a_question_is_marked_as_a_question_in_the_list(client, wf_editor):
 def test_the_list_filters_by_stance(client, wf_editor):
     client.force_login(wf_editor)
     _denial()
-    make_claim(content="Unemployment fell by half.", speaker_mention="Jane Doe", cue="said")
+    ClaimFactory(content="Unemployment fell by half.", speaker_mention="Jane Doe", cue="said")
     page = client.get(LIST, {"stance__exact": "denies"}).content.decode()
     assert "those claims" in page and "Unemployment fell by half." not in page
     assert "stance__exact=accuses" in client.get(LIST).content.decode()  # the filter offers every stance
@@ -342,10 +342,10 @@ def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
     from datetime import datetime
 
     client.force_login(wf_editor)
-    article = make_article(text="Jane Doe said taxes rose.", title="Budget day",
+    article = ArticleFactory(text="Jane Doe said taxes rose.", title="Budget day",
                            outlet=Outlet.objects.create(name="Coastline News"),
                            published_at=datetime(2026, 3, 3, 12, tzinfo=UTC))
-    make_claim(content="taxes rose", article=article, score=0.19999999999999998)
+    ClaimFactory(content="taxes rose", article=article, score=0.19999999999999998)
     page = client.get(LIST).content.decode()
     assert (
         '<span class="fc-article-title">Budget day</span><br>'
@@ -359,7 +359,7 @@ def test_list_rows_show_the_article_title_outlet_and_date(client, wf_editor):
 
 
 def test_proposing_a_rating_keeps_the_typed_conclusion_for_submit_for_review(client, wf_researcher, speaker):
-    claim = make_claim(speaker=speaker, status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
+    claim = ClaimFactory(speaker=speaker, status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
     add_sources(claim, "")
     client.force_login(wf_researcher)
     typed = {"rating": str(rating("false").pk), "conclusion": "The survey shows a 10% fall.", "note": ""}
@@ -376,7 +376,7 @@ def test_proposing_a_rating_keeps_the_typed_conclusion_for_submit_for_review(cli
 def test_an_old_draft_never_overwrites_what_the_claim_became_since(client, wf_researcher, speaker):
     from claims.models import Claim as C
 
-    claim = make_claim(speaker=speaker, status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
+    claim = ClaimFactory(speaker=speaker, status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
     client.force_login(wf_researcher)
     client.post(workflow_url(claim), {"rating": str(rating("false").pk), "conclusion": "Draft one", "propose": "1"})
     # someone else's work changes the claim afterwards
@@ -387,7 +387,7 @@ def test_an_old_draft_never_overwrites_what_the_claim_became_since(client, wf_re
 
 
 def test_assigning_keeps_a_typed_note_in_the_form(client, wf_editor, speaker):
-    claim = make_claim(speaker=speaker, status=S.TRIAGED)
+    claim = ClaimFactory(speaker=speaker, status=S.TRIAGED)
     client.force_login(wf_editor)
     client.post(workflow_url(claim), {"assign": "me", "note": "Check the 2024 table first."})
     assert "Check the 2024 table first.</textarea>" in client.get(change_url(claim)).content.decode()
@@ -425,7 +425,7 @@ def test_sending_back_without_a_reason_is_refused_with_the_form_intact(client, w
 
 def test_the_claim_page_loads_its_script_from_a_static_file_only(client, wf_editor, speaker):
     client.force_login(wf_editor)
-    page = client.get(change_url(make_claim(speaker=speaker))).content.decode()
+    page = client.get(change_url(ClaimFactory(speaker=speaker))).content.decode()
     assert "claims/claims_admin.js" in page
     panels = page.split('id="fc-context"')[1].split('id="fc-timeline"')[0]
     assert "<script" not in panels

@@ -11,7 +11,7 @@ from django.test import Client
 from claims.models import Claim
 from claims.selectors.exports import COLUMNS
 from claims.services.tokens import create_api_token
-from tests.admin.workflow_fixtures import make_claim
+from tests.factories import ClaimFactory
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,9 @@ def logged_in(user: User) -> Client:
 
 
 def test_the_download_holds_what_the_list_shows_with_its_current_filters(wf_editor) -> None:
-    new = make_claim(content="Taxes rose by half", status=S.NEW)
-    make_claim(content="Taxes rose again", status=S.TRIAGED)
-    make_claim(content="Crime fell", status=S.NEW)
+    new = ClaimFactory(content="Taxes rose by half", status=S.NEW)
+    ClaimFactory(content="Taxes rose again", status=S.TRIAGED)
+    ClaimFactory(content="Crime fell", status=S.NEW)
     response = logged_in(wf_editor).get(f"{EXPORT}.csv?status__exact=new&q=taxes")
     assert response["Content-Disposition"].startswith('attachment; filename="claims-')
     found = rows(response)
@@ -41,7 +41,7 @@ def test_the_download_holds_what_the_list_shows_with_its_current_filters(wf_edit
 
 
 def test_the_list_offers_downloads_carrying_its_filters(wf_editor) -> None:
-    make_claim()
+    ClaimFactory()
     page = logged_in(wf_editor).get("/admin/claims/claim/?status__exact=new").content.decode()
     assert f'href="{EXPORT}.csv?status__exact=new"' in page
     assert f'href="{EXPORT}.jsonl?status__exact=new"' in page
@@ -49,8 +49,8 @@ def test_the_list_offers_downloads_carrying_its_filters(wf_editor) -> None:
 
 def test_the_admin_download_and_the_api_export_are_the_same_rows(wf_editor) -> None:
     for n in range(3):
-        make_claim(content=f"Claim {n} is here", status=S.NEW)
-    make_claim(status=S.DISMISSED)
+        ClaimFactory(content=f"Claim {n} is here", status=S.NEW)
+    ClaimFactory(status=S.DISMISSED)
     admin_rows = rows(logged_in(wf_editor).get(f"{EXPORT}.csv?status__exact=new"))
     key = create_api_token(user=wf_editor, name="export").key
     api = Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/claims/?format=csv&status=new")
@@ -58,14 +58,14 @@ def test_the_admin_download_and_the_api_export_are_the_same_rows(wf_editor) -> N
 
 
 def test_a_json_lines_download_is_offered_too(wf_editor) -> None:
-    claim = make_claim()
+    claim = ClaimFactory()
     response = logged_in(wf_editor).get(f"{EXPORT}.jsonl")
     assert response["Content-Type"] == "application/jsonl; charset=utf-8"
     assert f'"id": {claim.pk}' in b"".join(response.streaming_content).decode()
 
 
 def test_staff_without_the_view_right_cannot_download(db) -> None:
-    make_claim()
+    ClaimFactory()
     clerk = User.objects.create_user("clerk", password="x", is_staff=True)
     assert logged_in(clerk).get(f"{EXPORT}.csv").status_code == 403
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Rating, Speaker, SpeakerAlias
 from claims.services.rollups import rebuild_rollups
-from tests.admin.workflow_fixtures import make_claim, published, rating
+from tests.factories import ClaimFactory, published, rating
 
 pytestmark = pytest.mark.django_db
 SPEAKERS = reverse("admin:claims_speaker_changelist")
@@ -22,7 +22,7 @@ def texts(response) -> list[str]:
 
 def test_merging_asks_for_the_survivor_then_moves_claims_and_aliases(client, wf_editor, speaker):
     duplicate = Speaker.objects.create(name="J. Doe", normalized_name="j. doe")
-    claim = make_claim(speaker=duplicate)
+    claim = ClaimFactory(speaker=duplicate)
     client.force_login(wf_editor)
     selected = {"action": "merge", "_selected_action": [speaker.pk, duplicate.pk]}
     confirm = client.post(SPEAKERS, selected)
@@ -46,7 +46,7 @@ def test_a_researcher_is_refused_a_merge_with_a_message(client, wf_researcher, s
 
 def test_the_speaker_page_counts_claims_per_rating(client, wf_editor, ready_for_review, speaker):
     published(ready_for_review, by=wf_editor)
-    make_claim(speaker=speaker)
+    ClaimFactory(speaker=speaker)
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_speaker_change", args=[speaker.pk])).content.decode()
     assert "False</span> 1" in page and "Not rated</span> 1" in page
@@ -64,10 +64,10 @@ def test_renaming_a_speaker_to_an_existing_name_is_refused_in_the_form(client, w
 
 
 def test_the_dashboard_draws_claims_per_day_and_lists_the_oldest_unresolved(client, wf_reader, speaker):
-    old = make_claim(content="The oldest open claim.", speaker=speaker)
+    old = ClaimFactory(content="The oldest open claim.", speaker=speaker)
     Claim.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
     rebuild_rollups()  # a bulk UPDATE bypasses the roll-ups' receivers; the repair command recounts
-    make_claim(content="A newer claim.")
+    ClaimFactory(content="A newer claim.")
     client.force_login(wf_reader)
     page = client.get(reverse("admin:claims_dashboard")).content.decode()
     assert '<svg class="fc-chart"' in page and page.count('<rect class="bar"') == 30
@@ -112,7 +112,7 @@ def test_an_editor_cannot_retire_a_label(client, wf_editor):
 
 def test_the_speaker_page_lists_the_claims_each_linked_to_its_fact_check(client, wf_editor, ready_for_review, speaker):
     checked = published(ready_for_review, by=wf_editor)
-    pending = make_claim(speaker=speaker, content="Exports doubled last year.")
+    pending = ClaimFactory(speaker=speaker, content="Exports doubled last year.")
     client.force_login(wf_editor)
     page = client.get(reverse("admin:claims_speaker_change", args=[speaker.pk])).content.decode()
     assert f'href="{reverse("public:fact-check", kwargs={"claim_id": checked.pk})}"' in page

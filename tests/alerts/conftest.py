@@ -11,6 +11,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
+from itertools import count
 
 import factory
 import pytest
@@ -138,9 +139,11 @@ def make_claim(db):
     """ClaimFactory with this directory's habits: the article and the words first, fingerprints
     from the words (syndicated copies are twins)."""
 
+    positions = count(0, 100)
+
     def make(article: Article, content: str, *, speaker: Speaker | None = None, kind: str = Claim.Kind.DIRECT,
              score: float = 0.5, **extra) -> Claim:
-        return ClaimFactory(by_words=True, article=article, content=content, speaker=speaker, kind=kind, score=score,
-                            **extra)
+        return ClaimFactory(by_words=True, article=article, content=content, content_start=next(positions),
+                            speaker=speaker, kind=kind, score=score, **extra)
 
     return make

@@ -5,6 +5,7 @@ on PostgreSQL, where keywords go through the database's full-text search."""
 from __future__ import annotations
 
 import random
+from itertools import count
 
 import pytest
 from django.contrib.auth.models import User
@@ -31,7 +32,7 @@ def _generate(rng: random.Random) -> list[Claim]:
     earlier = ArticleFactory(outlet=outlets[0])
     rated = ClaimFactory(by_words=True, article=earlier, content="Taxes went up.", speaker=speakers[1],
                          status=Claim.Status.PUBLISHED, rating=rating("false"), conclusion="They did not.")
-    ClaimFactory(article=earlier, content="Rents are falling.", speaker=speakers[2])
+    ClaimFactory(article=earlier, content="Rents are falling.", content_start=100, speaker=speakers[2])
     owners = [UserFactory(groups=["Reader"]) for _ in range(3)]
     owners.append(UserFactory(groups=["Reader"], email=""))  # no address: never matched
     owners.append(UserFactory(groups=["Reader"], is_active=False))  # inactive: never matched
@@ -65,6 +66,7 @@ def _generate(rng: random.Random) -> list[Claim]:
         SubscriptionKeyword.objects.create(subscription=subscription, keyword="tax", normalized="tax")
 
     claims = []
+    positions = count(0, 1000)
     for _ in range(4):
         article = ArticleFactory(outlet=rng.choice([*outlets, None]))
         for _ in range(12):
@@ -73,7 +75,8 @@ def _generate(rng: random.Random) -> list[Claim]:
             else:
                 content = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize() + "."
             claim = ClaimFactory(
-                by_words=True, article=article, content=content, speaker=rng.choice([*speakers, None]),
+                by_words=True, article=article, content=content, content_start=next(positions),
+                speaker=rng.choice([*speakers, None]),
                 kind=rng.choice(list(Claim.Kind.values)), score=round(rng.random(), 2),
                 same_as=rated if rng.random() < 0.05 else None,
             )
@@ -113,7 +116,8 @@ def test_word_forms_and_phrases_match_in_both_matchers(db):
         "living": "The cost of living rose by 5%.",
         "apart": "Living costs rose.",
     }
-    claims = {key: ClaimFactory(article=article, content=text) for key, text in contents.items()}
+    claims = {key: ClaimFactory(article=article, content=text, content_start=i * 100)
+              for i, (key, text) in enumerate(contents.items())}
     loaded = list(Claim.objects.filter(article=article).select_related("speaker", "article__outlet"))
     for matcher in (find_matches, find_matches_plain):
         found: dict[int, set[int]] = {}

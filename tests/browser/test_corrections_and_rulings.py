@@ -10,9 +10,9 @@ import pytest
 
 from claims.models import Claim, CorrectionNotice
 from claims.services import rulings
-from tests.admin.workflow_fixtures import rating, staff_in_group
 from tests.browser.test_journey import CHROMIUM, browser, messages, shot, sign_in  # noqa: F401
 from tests.browser.test_stealth_edits import no_serious_violations_in
+from tests.factories import rating, staff_in_group
 from tests.rulings.conftest import alerted, article, claim_in, outlets, published, said, speakers, subscriber  # noqa: F401
 
 pytestmark = [

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from claims.models import Claim
-from tests.admin.workflow_fixtures import PASSWORD
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -17,7 +17,7 @@ import pytest
 
 from claims.models import Article, Claim, Rating
 from claims.services import workflow
-from tests.admin.workflow_fixtures import PASSWORD, staff_in_group
+from tests.factories import PASSWORD, staff_in_group
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from claims.models import Article, Claim
 from claims.services.claims import claim_fingerprint
 from claims.services.versions import record_first_version, record_version
-from tests.admin.workflow_fixtures import staff_in_group
 from tests.browser.test_journey import CHROMIUM, SHOTS, browser, shot, sign_in  # noqa: F401
+from tests.factories import staff_in_group
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from claims.models import Article, Claim
-from tests.admin.workflow_fixtures import staff_in_group
 from tests.browser.test_journey import CHROMIUM, browser, no_serious_violations, shot, sign_in  # noqa: F401
+from tests.factories import staff_in_group
 
 DEBATE = Path(__file__).resolve().parents[1] / "transcripts" / "data" / "debate.vtt"
 

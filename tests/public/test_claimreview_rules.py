@@ -18,7 +18,7 @@ from django.test import Client
 
 from claims.models import Claim, Outlet
 from claims.services import workflow
-from tests.admin.workflow_fixtures import make_article, make_claim, published, rating
+from tests.factories import ArticleFactory, ClaimFactory, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -94,10 +94,10 @@ def page_claimreview(client: Client, path: str) -> dict[str, Any]:
 @pytest.fixture
 def fact_checks(ready_for_review, wf_editor, speaker) -> list[Claim]:
     outlet = Outlet.objects.create(name="Daily Planet", domain="planet.example")
-    article = make_article(text='"Exports doubled last year," said Jane Doe.', outlet=outlet,
+    article = ArticleFactory(text='"Exports doubled last year," said Jane Doe.', outlet=outlet,
                            url="https://planet.example/exports", title="Exports",
                            published_at=datetime(2026, 11, 2, 9, tzinfo=UTC))
-    unsourced_speaker = make_claim(content="Exports doubled last year.", article=article, speaker=speaker,
+    unsourced_speaker = ClaimFactory(content="Exports doubled last year.", article=article, speaker=speaker,
                                    status=S.PUBLISHED, rating=rating("half-true"), conclusion="A 60% rise.",
                                    published_at=datetime(2026, 11, 3, tzinfo=UTC))
     first = published(ready_for_review, by=wf_editor)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from claims.models import Article, Claim, Note, Outlet
 from claims.public.claimreview import build_claimreview
 from claims.services import workflow
-from tests.admin.workflow_fixtures import make_claim, published, rating
+from tests.factories import ClaimFactory, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_internal_notes_never_reach_the_public_page(client, fact_check):
 
 @pytest.mark.parametrize("status", [S.NEW, S.TRIAGED, S.DISMISSED, S.RESEARCHING, S.IN_REVIEW])
 def test_unpublished_claims_are_not_found(client, status):
-    claim = make_claim(status=status)
+    claim = ClaimFactory(status=status)
     assert client.get(page_url(claim)).status_code == 404
 
 
@@ -98,13 +98,13 @@ def test_an_organisation_speaker_is_an_organization_author(fact_check):
 
 def test_build_claimreview_refuses_unpublished_claims():
     with pytest.raises(ValueError):
-        build_claimreview(make_claim())
+        build_claimreview(ClaimFactory())
 
 
 def test_the_list_shows_published_fact_checks_only(client, fact_check, django_assert_max_num_queries):
-    make_claim(content="An unpublished claim about buses.")
+    ClaimFactory(content="An unpublished claim about buses.")
     for _ in range(5):
-        claim = make_claim(content="Another claim.", speaker=fact_check.speaker, status=S.PUBLISHED,
+        claim = ClaimFactory(content="Another claim.", speaker=fact_check.speaker, status=S.PUBLISHED,
                            rating=rating("true"), published_at=fact_check.published_at)
         assert claim.pk
     # The count, the page, and the archive filters' rating, speaker and outlet choices.

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Outlet, Speaker
 from claims.services import private_feeds
-from tests.admin.workflow_fixtures import make_article, make_claim, rating
+from tests.factories import ArticleFactory, ClaimFactory, rating
 
 pytestmark = pytest.mark.django_db
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -24,8 +24,8 @@ CONTENT = 'Tax <script>alert(1)</script> & "rates" fell'
 def hostile(db) -> Claim:
     speaker = Speaker.objects.create(name="<img src=x onerror=alert(2)> & Co", normalized_name="img co")
     outlet = Outlet.objects.create(name="<i>Harbour</i> & Bay", domain="harbour.example")
-    article = make_article(text=f'"{CONTENT}" he said.', outlet=outlet, title="<script>t()</script> & title")
-    return make_claim(content=CONTENT, speaker=speaker, article=article, status=Claim.Status.PUBLISHED,
+    article = ArticleFactory(text=f'"{CONTENT}" he said.', outlet=outlet, title="<script>t()</script> & title")
+    return ClaimFactory(content=CONTENT, speaker=speaker, article=article, status=Claim.Status.PUBLISHED,
                       rating=rating("false"), conclusion="<script>c()</script> & so on",
                       published_at=timezone.now() - timedelta(days=1))
 

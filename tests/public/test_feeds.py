@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Outlet
-from tests.admin.workflow_fixtures import make_article, make_claim, rating
+from tests.factories import ArticleFactory, ClaimFactory, rating
 
 S = Claim.Status
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -27,17 +27,17 @@ def at(day: int) -> datetime:
 @pytest.fixture
 def checks(speaker) -> dict[str, Claim]:
     outlet = Outlet.objects.create(name="Daily Planet", domain="planet.example")
-    article = make_article(text='"Unemployment fell by half in two years," said Jane Doe.', outlet=outlet,
+    article = ArticleFactory(text='"Unemployment fell by half in two years," said Jane Doe.', outlet=outlet,
                            url="https://planet.example/minister", title="Minister on jobs", published_at=at(20))
     return {
-        "published": make_claim(content="Unemployment fell by half in two years.", article=article, speaker=speaker,
+        "published": ClaimFactory(content="Unemployment fell by half in two years.", article=article, speaker=speaker,
                                 status=S.PUBLISHED, rating=rating("false"), published_at=at(25),
                                 conclusion="Official statistics show a 10% fall."),
-        "corrected": make_claim(content="Exports doubled last year.", speaker=speaker, status=S.CORRECTED,
+        "corrected": ClaimFactory(content="Exports doubled last year.", speaker=speaker, status=S.CORRECTED,
                                 rating=rating("half-true"), published_at=at(22), corrected_at=at(27),
                                 correction_note="The rise was 60%, not 100%."),
-        "in_review": make_claim(content="Crime is at a record low.", status=S.IN_REVIEW),
-        "new": make_claim(content="Taxes never rose.", status=S.NEW),
+        "in_review": ClaimFactory(content="Crime is at a record low.", status=S.IN_REVIEW),
+        "new": ClaimFactory(content="Taxes never rose.", status=S.NEW),
     }
 
 
@@ -99,7 +99,7 @@ def test_the_data_feed_costs_the_same_queries_for_two_or_forty_fact_checks(clien
 
     few = queries()
     for n in range(38):
-        make_claim(
+        ClaimFactory(
             content=f"Claim number {n} was said.",
             speaker=speaker,
             status=S.PUBLISHED,

@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import make_claim
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 S = Claim.Status
@@ -24,8 +23,8 @@ def test_the_home_page_says_what_the_tracker_is_and_links_everywhere(client):
 
 
 def test_a_researcher_finds_their_assigned_claims_on_the_home_page(client, wf_researcher):
-    make_claim(content="Assigned to the researcher.", status=S.RESEARCHING, assignee=wf_researcher)
-    make_claim(content="Someone else's claim.", status=S.RESEARCHING)
+    ClaimFactory(content="Assigned to the researcher.", status=S.RESEARCHING, assignee=wf_researcher)
+    ClaimFactory(content="Someone else's claim.", status=S.RESEARCHING)
     client.force_login(wf_researcher)
     page = client.get("/").content.decode()
     assert "Waiting for you, wf_researcher" in page
@@ -34,7 +33,7 @@ def test_a_researcher_finds_their_assigned_claims_on_the_home_page(client, wf_re
 
 
 def test_an_editor_sees_the_triage_and_review_piles(client, wf_editor):
-    make_claim(), make_claim(), make_claim(status=S.IN_REVIEW)
+    ClaimFactory(), ClaimFactory(), ClaimFactory(status=S.IN_REVIEW)
     client.force_login(wf_editor)
     page = client.get("/").content.decode()
     assert "2 new claims" in page and "1 claim waiting for an editor" in page
@@ -42,7 +41,7 @@ def test_an_editor_sees_the_triage_and_review_piles(client, wf_editor):
 
 def test_the_home_page_costs_the_same_queries_for_few_or_many_claims(client, wf_researcher):
     client.force_login(wf_researcher)
-    make_claim(status=S.RESEARCHING, assignee=wf_researcher)
+    ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -53,7 +52,7 @@ def test_the_home_page_costs_the_same_queries_for_few_or_many_claims(client, wf_
 
     few = count()
     for _ in range(12):
-        make_claim(status=S.RESEARCHING, assignee=wf_researcher)
+        ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher)
     assert count() == few
 
 

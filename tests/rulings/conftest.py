@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from claims.models import AlertDelivery, Article, Claim, Outlet, Speaker, Subscription
 from claims.services.claims import claim_fingerprint
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import add_sources, rating
 from tests.alerts.conftest import smtp_server  # noqa: F401
+from tests.factories import add_sources, rating
 from tests.webhooks.conftest import receiver  # noqa: F401
 
 _serial = count(1)

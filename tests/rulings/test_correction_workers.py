@@ -9,8 +9,8 @@ import redis
 
 from claims.models import CorrectionNotice
 from claims.services import corrections
-from tests.admin.workflow_fixtures import rating
 from tests.conftest import wait_until
+from tests.factories import rating
 from tests.rulings.conftest import alerted, subscriber
 
 

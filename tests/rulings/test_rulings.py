@@ -14,7 +14,7 @@ from claims.public.claimreview import build_claimreview
 from claims.selectors.rulings import checked_text, seen_count
 from claims.services import rulings, workflow
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
-from tests.admin.workflow_fixtures import rating
+from tests.factories import rating
 from tests.rulings.conftest import article, claim_in, said
 
 S = Claim.Status

@@ -10,8 +10,7 @@ import pytest
 
 from claims.alerts.tokens import make_token
 from claims.models import Claim, Subscription
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import PASSWORD, published
+from tests.factories import PASSWORD, published
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread; the ORM stays sync
 

@@ -8,8 +8,7 @@ import pytest
 from claims.models import Claim
 from claims.services import workflow
 from claims.services.errors import InvalidInput, NotAllowed
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import make_claim, rating
+from tests.factories import ClaimFactory, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ def _research(claim: Claim, *, by, assignee=None) -> Claim:
 def test_an_editor_who_names_someone_else_as_assignee_cannot_research_and_publish_alone(
     wf_editor, wf_researcher, speaker
 ):
-    claim = _research(make_claim(speaker=speaker), by=wf_editor, assignee=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_editor, assignee=wf_researcher)
     assert claim.assignee == wf_researcher and claim.researcher == wf_researcher
     with pytest.raises(NotAllowed, match="Four-eyes"):
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
@@ -40,7 +39,7 @@ def test_an_editor_who_names_someone_else_as_assignee_cannot_research_and_publis
 def test_an_editor_cannot_send_their_research_back_reassign_it_and_then_publish_it(
     wf_editor, wf_editor2, wf_researcher, speaker
 ):
-    claim = _research(make_claim(speaker=speaker), by=wf_editor)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_editor)
     claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, note="tidy up")
     claim = workflow.assign(claim=claim, assignee=wf_researcher, user=wf_editor)
     claim = workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher)
@@ -51,7 +50,7 @@ def test_an_editor_cannot_send_their_research_back_reassign_it_and_then_publish_
 
 
 def test_the_four_eyes_bypass_is_refused_through_the_api_too(api, wf_editor, wf_researcher, speaker):
-    claim = _research(make_claim(speaker=speaker), by=wf_editor, assignee=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_editor, assignee=wf_researcher)
     response = api(wf_editor).post(f"/api/v1/claims/{claim.pk}/transition/", {"to": "published"}, format="json")
     assert response.status_code == 403, response.content
     assert "Four-eyes" in response.json()["error"]["message"]
@@ -59,7 +58,7 @@ def test_the_four_eyes_bypass_is_refused_through_the_api_too(api, wf_editor, wf_
 
 def test_an_editor_who_only_assigned_the_research_may_publish_it(wf_editor, wf_researcher, speaker):
     """The control: assigning work is not doing it."""
-    claim = workflow.transition(claim=make_claim(speaker=speaker), to=S.TRIAGED, user=wf_editor)
+    claim = workflow.transition(claim=ClaimFactory(speaker=speaker), to=S.TRIAGED, user=wf_editor)
     claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, assignee=wf_researcher)
     workflow.add_evidence(claim=claim, user=wf_researcher, url="https://stats.example/t1", title="ONS table")
     claim = workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher, rating=rating("false"),
@@ -68,7 +67,7 @@ def test_an_editor_who_only_assigned_the_research_may_publish_it(wf_editor, wf_r
 
 
 def test_a_publisher_who_added_evidence_during_review_may_not_publish(wf_editor, wf_researcher, speaker):
-    claim = _research(make_claim(speaker=speaker), by=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_researcher)
     workflow.add_evidence(claim=claim, user=wf_editor, url="https://stats.example/extra", title="Extra")
     with pytest.raises(NotAllowed, match="Four-eyes"):
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
@@ -77,7 +76,7 @@ def test_a_publisher_who_added_evidence_during_review_may_not_publish(wf_editor,
 def test_a_publisher_who_removed_evidence_during_review_may_not_publish(wf_editor, wf_researcher, speaker):
     from claims.services.evidence import remove_evidence
 
-    claim = _research(make_claim(speaker=speaker), by=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_researcher)
     workflow.add_evidence(claim=claim, user=wf_researcher, url="https://stats.example/second", title="Second")
     remove_evidence(evidence=claim.evidence.get(title="Second"), user=wf_editor)
     with pytest.raises(NotAllowed, match="Four-eyes"):
@@ -85,7 +84,7 @@ def test_a_publisher_who_removed_evidence_during_review_may_not_publish(wf_edito
 
 
 def test_the_publisher_cannot_replace_the_proposed_rating_at_the_publish_step(wf_editor, wf_researcher, speaker):
-    claim = _research(make_claim(speaker=speaker), by=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_researcher)
     with pytest.raises(InvalidInput, match="send the claim back to research") as refused:
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor, rating=rating("true"))
     assert refused.value.field == "rating"
@@ -94,7 +93,7 @@ def test_the_publisher_cannot_replace_the_proposed_rating_at_the_publish_step(wf
 
 
 def test_the_publisher_cannot_rewrite_the_conclusion_at_the_publish_step(wf_editor, wf_researcher, speaker):
-    claim = _research(make_claim(speaker=speaker), by=wf_researcher)
+    claim = _research(ClaimFactory(speaker=speaker), by=wf_researcher)
     with pytest.raises(InvalidInput, match="send the claim back to research") as refused:
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor, conclusion="Actually it is true.")
     assert refused.value.field == "conclusion"

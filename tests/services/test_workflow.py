@@ -6,8 +6,7 @@ import pytest
 from claims.models import Claim, ClaimTransition, Evidence, Note, Rating, Speaker, SpeakerAlias
 from claims.services import workflow
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import add_sources, make_claim, published, rating
+from tests.factories import ClaimFactory, add_sources, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_researcher_triages_a_new_claim_and_the_move_is_recorded(wf_researcher):
-    claim = make_claim()
+    claim = ClaimFactory()
     claim = workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher, note="worth a look")
     assert claim.status == S.TRIAGED
     row = ClaimTransition.objects.get(claim=claim)
@@ -27,7 +26,7 @@ def test_a_researcher_triages_a_new_claim_and_the_move_is_recorded(wf_researcher
 
 
 def test_a_reader_cannot_triage(wf_reader):
-    claim = make_claim()
+    claim = ClaimFactory()
     with pytest.raises(NotAllowed, match="permission to triage"):
         workflow.transition(claim=claim, to=S.TRIAGED, user=wf_reader)
     claim.refresh_from_db()
@@ -35,7 +34,7 @@ def test_a_reader_cannot_triage(wf_reader):
 
 
 def test_a_new_claim_cannot_jump_to_published_and_the_error_lists_the_ways_out(wf_editor):
-    claim = make_claim()
+    claim = ClaimFactory()
     with pytest.raises(InvalidTransition) as exc:
         workflow.transition(claim=claim, to=S.PUBLISHED, user=wf_editor)
     assert "triaged" in exc.value.message and "dismissed" in exc.value.message
@@ -43,11 +42,11 @@ def test_a_new_claim_cannot_jump_to_published_and_the_error_lists_the_ways_out(w
 
 def test_an_unknown_status_is_refused_as_bad_input(wf_editor):
     with pytest.raises(InvalidInput, match="not a claim status"):
-        workflow.transition(claim=make_claim(), to="approved", user=wf_editor)
+        workflow.transition(claim=ClaimFactory(), to="approved", user=wf_editor)
 
 
 def test_a_dismissed_claim_is_reopened_only_with_a_reason(wf_researcher):
-    claim = make_claim(status=S.DISMISSED)
+    claim = ClaimFactory(status=S.DISMISSED)
     with pytest.raises(InvalidInput, match="Add a note"):
         workflow.transition(claim=claim, to=S.NEW, user=wf_researcher)
     claim = workflow.transition(claim=claim, to=S.NEW, user=wf_researcher, note="the minister repeated it")
@@ -58,31 +57,31 @@ def test_a_dismissed_claim_is_reopened_only_with_a_reason(wf_researcher):
 
 
 def test_starting_research_without_an_assignee_assigns_the_researcher_who_starts(wf_researcher):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher)
     assert claim.assignee == wf_researcher and claim.researcher == wf_researcher
 
 
 def test_a_researcher_cannot_hand_research_to_someone_else(wf_researcher, wf_researcher2):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     with pytest.raises(NotAllowed, match="Only an editor"):
         workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher, assignee=wf_researcher2)
 
 
 def test_an_editor_starts_research_with_a_researcher_as_assignee(wf_editor, wf_researcher):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, assignee=wf_researcher)
     assert claim.assignee == wf_researcher
 
 
 def test_research_cannot_be_assigned_to_a_reader(wf_editor, wf_reader):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     with pytest.raises(InvalidInput, match="cannot research"):
         workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, assignee=wf_reader)
 
 
 def test_submitting_for_review_needs_a_proposed_rating_and_a_conclusion(wf_researcher):
-    claim = make_claim(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
+    claim = ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
     with pytest.raises(InvalidInput, match="Choose a rating"):
         workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher)
     with pytest.raises(InvalidInput, match="conclusion"):
@@ -93,7 +92,7 @@ def test_submitting_for_review_needs_a_proposed_rating_and_a_conclusion(wf_resea
 
 
 def test_only_the_assignee_or_an_editor_submits_research_for_review(wf_researcher, wf_researcher2, wf_editor):
-    claim = make_claim(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher,
+    claim = ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher,
                        proposed_rating=rating("true"), conclusion="Checks out.")
     with pytest.raises(NotAllowed, match="Only the assignee"):
         workflow.transition(claim=claim, to=S.IN_REVIEW, user=wf_researcher2)
@@ -189,7 +188,7 @@ def test_a_published_rating_cannot_be_changed_by_proposing_a_new_one(wf_editor, 
 
 def test_a_rating_is_refused_on_moves_that_do_not_set_one(wf_researcher):
     with pytest.raises(InvalidInput, match="rating can only be given"):
-        workflow.transition(claim=make_claim(), to=S.TRIAGED, user=wf_researcher, rating=rating("true"))
+        workflow.transition(claim=ClaimFactory(), to=S.TRIAGED, user=wf_researcher, rating=rating("true"))
 
 
 def test_a_correction_changes_the_rating_and_keeps_the_note(wf_editor, ready_for_review):
@@ -224,16 +223,16 @@ def test_a_correction_may_keep_a_label_retired_since_publication(wf_editor, wf_a
 
 
 def test_available_transitions_follow_the_users_role(wf_reader, wf_researcher, wf_editor):
-    new = make_claim()
+    new = ClaimFactory()
     assert workflow.available_transitions(claim=new, user=wf_reader) == []
     assert workflow.available_transitions(claim=new, user=wf_researcher) == ["triaged", "dismissed"]
-    review = make_claim(status=S.IN_REVIEW, assignee=wf_researcher, researcher=wf_researcher)
+    review = ClaimFactory(status=S.IN_REVIEW, assignee=wf_researcher, researcher=wf_researcher)
     assert workflow.available_transitions(claim=review, user=wf_researcher) == []
     assert workflow.available_transitions(claim=review, user=wf_editor) == ["researching", "published"]
 
 
 def test_the_publish_button_is_not_offered_to_the_editor_who_did_the_research(wf_editor):
-    review = make_claim(status=S.IN_REVIEW, assignee=wf_editor, researcher=wf_editor)
+    review = ClaimFactory(status=S.IN_REVIEW, assignee=wf_editor, researcher=wf_editor)
     assert "published" not in workflow.available_transitions(claim=review, user=wf_editor)
 
 
@@ -241,14 +240,14 @@ def test_the_publish_button_is_not_offered_to_the_editor_who_did_the_research(wf
 
 
 def test_a_researcher_may_take_a_claim_but_not_give_it_away(wf_researcher, wf_researcher2):
-    claim = make_claim(status=S.TRIAGED)
+    claim = ClaimFactory(status=S.TRIAGED)
     assert workflow.assign(claim=claim, assignee=wf_researcher, user=wf_researcher).assignee == wf_researcher
     with pytest.raises(NotAllowed):
         workflow.assign(claim=claim, assignee=wf_researcher2, user=wf_researcher)
 
 
 def test_an_editor_reassigns_research_and_the_researcher_follows(wf_editor, wf_researcher, wf_researcher2):
-    claim = make_claim(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
+    claim = ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher, researcher=wf_researcher)
     claim = workflow.assign(claim=claim, assignee=wf_researcher2, user=wf_editor)
     assert claim.assignee == wf_researcher2 and claim.researcher == wf_researcher2
     with pytest.raises(InvalidInput, match="needs an assignee"):
@@ -262,7 +261,7 @@ def test_published_claims_cannot_be_assigned(wf_editor, wf_researcher, ready_for
 
 
 def test_proposing_a_rating_needs_research_rights_and_a_current_label(wf_reader, wf_researcher, wf_admin):
-    claim = make_claim(status=S.RESEARCHING, assignee=wf_researcher)
+    claim = ClaimFactory(status=S.RESEARCHING, assignee=wf_researcher)
     with pytest.raises(NotAllowed):
         workflow.propose_rating(claim=claim, rating=rating("true"), user=wf_reader)
     workflow.retire_rating(rating=rating("pants-on-fire"), user=wf_admin)
@@ -277,7 +276,7 @@ def test_proposing_a_rating_needs_research_rights_and_a_current_label(wf_reader,
 
 
 def test_evidence_is_added_with_all_its_fields(wf_researcher):
-    claim = make_claim(status=S.RESEARCHING)
+    claim = ClaimFactory(status=S.RESEARCHING)
     item = workflow.add_evidence(
         claim=claim,
         user=wf_researcher,
@@ -302,14 +301,14 @@ def test_evidence_is_added_with_all_its_fields(wf_researcher):
     ],
 )
 def test_bad_evidence_is_refused_with_a_reason(wf_researcher, fields, message):
-    claim = make_claim(status=S.RESEARCHING)
+    claim = ClaimFactory(status=S.RESEARCHING)
     with pytest.raises(InvalidInput, match=message):
         workflow.add_evidence(claim=claim, user=wf_researcher, **fields)
     assert not Evidence.objects.exists()
 
 
 def test_the_same_source_url_is_not_added_twice(wf_researcher):
-    claim = make_claim(status=S.RESEARCHING)
+    claim = ClaimFactory(status=S.RESEARCHING)
     workflow.add_evidence(claim=claim, user=wf_researcher, url="https://ons.gov.uk/t1")
     with pytest.raises(InvalidInput, match="already has evidence"):
         workflow.add_evidence(claim=claim, user=wf_researcher, url="https://ons.gov.uk/t1")
@@ -325,7 +324,7 @@ def test_evidence_on_a_published_fact_check_changes_only_with_correction_rights(
 
 
 def test_readers_cannot_add_evidence_or_notes(wf_reader):
-    claim = make_claim()
+    claim = ClaimFactory()
     with pytest.raises(NotAllowed):
         workflow.add_evidence(claim=claim, user=wf_reader, url="https://example.org/")
     with pytest.raises(NotAllowed):
@@ -333,7 +332,7 @@ def test_readers_cannot_add_evidence_or_notes(wf_reader):
 
 
 def test_an_empty_note_is_refused_and_a_real_one_is_kept(wf_researcher):
-    claim = make_claim()
+    claim = ClaimFactory()
     with pytest.raises(InvalidInput, match="empty"):
         workflow.add_note(claim=claim, user=wf_researcher, body="  ")
     note = workflow.add_note(claim=claim, user=wf_researcher, body="Called the ministry.")
@@ -344,14 +343,14 @@ def test_an_empty_note_is_refused_and_a_real_one_is_kept(wf_researcher):
 
 
 def test_an_editor_links_a_repeat_to_the_earlier_claim_and_chains_are_flattened(wf_editor):
-    first, second, third = make_claim(), make_claim(), make_claim()
+    first, second, third = ClaimFactory(), ClaimFactory(), ClaimFactory()
     workflow.confirm_same_claim(claim=second, earlier=first, user=wf_editor)
     third = workflow.confirm_same_claim(claim=third, earlier=second, user=wf_editor)
     assert third.same_as == first
 
 
 def test_same_claim_links_are_refused_for_researchers_self_links_and_later_claims(wf_editor, wf_researcher):
-    first, second = make_claim(), make_claim()
+    first, second = ClaimFactory(), ClaimFactory()
     with pytest.raises(NotAllowed):
         workflow.confirm_same_claim(claim=second, earlier=first, user=wf_researcher)
     with pytest.raises(InvalidInput, match="itself"):
@@ -364,7 +363,7 @@ def test_merging_speakers_moves_claims_and_aliases_and_forwards_the_duplicate(wf
     duplicate = Speaker.objects.create(name="J. Doe", normalized_name="j. doe", title="")
     SpeakerAlias.objects.create(speaker=duplicate, name="Doe", normalized_name="doe")
     SpeakerAlias.objects.create(speaker=speaker, name="Doe", normalized_name="doe")
-    claims = [make_claim(speaker=duplicate), make_claim(speaker=duplicate)]
+    claims = [ClaimFactory(speaker=duplicate), ClaimFactory(speaker=duplicate)]
     target = workflow.merge_speakers(source=duplicate, target=speaker, user=wf_editor)
     assert target == speaker
     assert Claim.objects.filter(pk__in=[c.pk for c in claims], speaker=speaker).count() == 2

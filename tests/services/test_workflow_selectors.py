@@ -11,8 +11,7 @@ from claims.models import Claim
 from claims.selectors import claims as selectors
 from claims.services import workflow
 from claims.services.rollups import rebuild_rollups
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import make_article, make_claim, published, rating
+from tests.factories import ArticleFactory, ClaimFactory, published, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -38,15 +37,15 @@ def test_the_fallback_scores_like_postgresql():
 
 def test_similar_earlier_claims_are_found_with_their_ratings_and_unrelated_ones_are_not(wf_editor, ready_for_review):
     earlier = published(ready_for_review, by=wf_editor)
-    make_claim(content="The new bridge will open next spring, the mayor said.")
-    later = make_claim(content="Unemployment fell by half in the last two years.")
+    ClaimFactory(content="The new bridge will open next spring, the mayor said.")
+    later = ClaimFactory(content="Unemployment fell by half in the last two years.")
     found = selectors.similar_claims(claim=later)
     assert [item.claim.pk for item in found] == [earlier.pk]
     assert found[0].claim.rating.slug == "false" and found[0].score >= 0.45
 
 
 def test_later_claims_and_claims_from_the_same_article_are_not_suggested():
-    first = make_claim(content="Crime has doubled since 2019 in every city.")
+    first = ClaimFactory(content="Crime has doubled since 2019 in every city.")
     same_article = Claim.objects.create(
         article=first.article, kind="direct", content=first.content, content_start=0, content_end=5,
         checkworthiness=0.5, fingerprint="x",
@@ -56,8 +55,8 @@ def test_later_claims_and_claims_from_the_same_article_are_not_suggested():
 
 
 def test_the_similarity_threshold_is_a_setting(settings):
-    make_claim(content="Inflation is at its lowest level for a decade.")
-    probe = make_claim(content="Inflation is lower than it has been in ten years.")
+    ClaimFactory(content="Inflation is at its lowest level for a decade.")
+    probe = ClaimFactory(content="Inflation is lower than it has been in ten years.")
     settings.FACTCHECK_SIMILARITY_THRESHOLD = 0.95
     assert selectors.similar_claims(claim=probe) == []
     settings.FACTCHECK_SIMILARITY_THRESHOLD = 0.1
@@ -66,9 +65,9 @@ def test_the_similarity_threshold_is_a_setting(settings):
 
 def test_the_context_is_the_claims_paragraph_with_quote_speaker_and_cue_marked():
     text = "First paragraph.\nBefore. \"Taxes went down,\" said Jane Doe. After.\nLast paragraph."
-    article = make_article(text=text)
+    article = ArticleFactory(text=text)
     start = text.index("Taxes")
-    claim = make_claim(content="Taxes went down,", article=article, speaker_start=text.index("Jane"),
+    claim = ClaimFactory(content="Taxes went down,", article=article, speaker_start=text.index("Jane"),
                        speaker_end=text.index("Jane") + 8, cue="said", cue_start=text.index("said"),
                        cue_end=text.index("said") + 4)
     context = selectors.claim_context(claim)
@@ -80,8 +79,8 @@ def test_the_context_is_the_claims_paragraph_with_quote_speaker_and_cue_marked()
 
 def test_the_context_of_a_split_quote_marks_each_piece():
     text = '"We will," she said, "cut taxes."'
-    article = make_article(text=text)
-    claim = make_claim(content="We will, cut taxes.", article=article)
+    article = ArticleFactory(text=text)
+    claim = ClaimFactory(content="We will, cut taxes.", article=article)
     second = text.index("cut")
     claim.spans = [[1, 9], [second, second + len("cut taxes.")]]
     context = selectors.claim_context(claim)
@@ -89,7 +88,7 @@ def test_the_context_of_a_split_quote_marks_each_piece():
 
 
 def test_the_timeline_shows_transitions_assignments_and_proposed_ratings_in_order(wf_researcher, wf_editor):
-    claim = make_claim()
+    claim = ClaimFactory()
     workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher, note="topical")
     workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_editor, assignee=wf_researcher)
     workflow.propose_rating(claim=claim, rating=rating("half-true"), user=wf_researcher)
@@ -102,7 +101,7 @@ def test_the_timeline_shows_transitions_assignments_and_proposed_ratings_in_orde
 
 
 def test_the_timeline_costs_a_fixed_number_of_queries(wf_researcher, wf_editor, django_assert_max_num_queries):
-    claim = make_claim()
+    claim = ClaimFactory()
     workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher)
     for _ in range(5):
         workflow.assign(claim=claim, assignee=wf_researcher, user=wf_editor)
@@ -116,7 +115,7 @@ def test_the_timeline_costs_a_fixed_number_of_queries(wf_researcher, wf_editor, 
 
 def test_the_timeline_shows_evidence_added_and_removed_notes_and_corrections_with_who(
         wf_researcher, wf_editor, wf_editor2, speaker):
-    claim = make_claim(speaker=speaker)
+    claim = ClaimFactory(speaker=speaker)
     workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher)
     workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher)
     kept = workflow.add_evidence(claim=claim, user=wf_researcher, url="https://stats.example/a", title="Labour survey")
@@ -138,7 +137,7 @@ def test_the_timeline_shows_evidence_added_and_removed_notes_and_corrections_wit
 
 
 def test_a_claim_sent_back_carries_the_editors_reason(wf_researcher, wf_editor):
-    claim = make_claim()
+    claim = ClaimFactory()
     workflow.transition(claim=claim, to=S.TRIAGED, user=wf_researcher)
     claim = workflow.transition(claim=claim, to=S.RESEARCHING, user=wf_researcher)
     assert selectors.sent_back_reason(claim=claim) is None
@@ -150,10 +149,10 @@ def test_a_claim_sent_back_carries_the_editors_reason(wf_researcher, wf_editor):
 
 def test_dashboard_counts_claims_per_day_status_rating_and_speaker(wf_editor, ready_for_review, speaker):
     published(ready_for_review, by=wf_editor)
-    old = make_claim(speaker=speaker)
+    old = ClaimFactory(speaker=speaker)
     Claim.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
     rebuild_rollups()  # a bulk UPDATE bypasses the roll-ups' receivers; the repair command recounts
-    make_claim(status=S.DISMISSED)
+    ClaimFactory(status=S.DISMISSED)
     stats = selectors.dashboard_stats(days=7)
     assert len(stats.per_day) == 7 and sum(n for _, n in stats.per_day) == 3
     assert stats.per_day[-1][1] == 2 and stats.per_day[-4][1] == 1
@@ -166,6 +165,6 @@ def test_dashboard_counts_claims_per_day_status_rating_and_speaker(wf_editor, re
 
 def test_speaker_rating_counts_include_unrated_claims(wf_editor, ready_for_review, speaker):
     published(ready_for_review, by=wf_editor)
-    make_claim(speaker=speaker)
+    ClaimFactory(speaker=speaker)
     rows = selectors.speaker_rating_counts(speaker=speaker)
     assert [(r.label, r.count) for r in rows] == [("False", 1), ("Not rated", 1)]

@@ -20,8 +20,7 @@ from claims.models import Article, Claim
 from claims.services.errors import InvalidInput
 from claims.services.tokens import create_api_token
 from claims.services.transcripts import submit_transcript
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
-from tests.admin.workflow_fixtures import add_sources, published, rating
+from tests.factories import add_sources, published, rating
 
 pytestmark = pytest.mark.django_db
 

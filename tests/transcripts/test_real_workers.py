@@ -16,8 +16,8 @@ from claims.models import Article, Claim
 from claims.services.articles import submit_article
 from claims.services.tokens import create_api_token
 from claims.services.transcripts import submit_transcript
-from tests.admin.workflow_fixtures import staff_in_group
 from tests.conftest import ROOT, wait_until
+from tests.factories import staff_in_group
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 

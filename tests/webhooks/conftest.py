@@ -12,7 +12,6 @@ from django.contrib.auth.models import Group, Permission, User
 
 from claims.models import WebhookEndpoint
 from claims.services import webhooks
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
 
 
 @dataclass

@@ -15,7 +15,7 @@ from claims.models import Article, Claim, WebhookAttempt, WebhookDelivery, Webho
 from claims.services import pipeline, webhooks
 from claims.services.articles import submit_article
 from claims.services.errors import InvalidInput
-from tests.admin.workflow_fixtures import published
+from tests.factories import published
 from tests.webhooks.conftest import Receiver
 
 E = WebhookEndpoint.Event

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from claims.models import WebhookDelivery, WebhookEndpoint
 from claims.services import webhooks
-from tests.admin.workflow_fixtures import published
+from tests.factories import published
 from tests.webhooks.conftest import grant_webhooks
 
 pytestmark = pytest.mark.django_db

@@ -1,1 +1,0 @@
-from tests.admin.workflow_fixtures import *  # noqa: F401,F403
