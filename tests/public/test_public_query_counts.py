@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Outlet, Speaker
 from claims.services import workflow
-from tests.admin.workflow_fixtures import add_sources, make_article, make_claim, rating
+from tests.factories import ArticleFactory, ClaimFactory, add_sources, rating
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def corrected_fact_checks(n: int, *, editor: User, speaker: Speaker, outlet: Outlet) -> None:
     for i in range(n):
-        claim = make_claim(content=f"Claim number {i} about ferries.", speaker=speaker,
-                           article=make_article(text=f'"Claim number {i} about ferries," she said.', outlet=outlet),
+        claim = ClaimFactory(content=f"Claim number {i} about ferries.", speaker=speaker,
+                           article=ArticleFactory(text=f'"Claim number {i} about ferries," she said.', outlet=outlet),
                            status=S.PUBLISHED, rating=rating("false"), conclusion="Checked.",
                            published_at=timezone.now() - timedelta(days=1))
         add_sources(claim, "port", "census")
