@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim, Outlet, Rating, Speaker
 from claims.services.tokens import create_api_token
+from tests.factories import ClaimFactory, OutletFactory, SpeakerFactory, UserFactory
 
 _counter = itertools.count(1)
 
@@ -31,19 +32,17 @@ def _generous_throttles(settings) -> None:
 @pytest.fixture
 def nobody(db) -> User:
     """Authenticated, in no group: sees published fact checks only."""
-    return User.objects.create_user(username="nobody", password="pw-nobody")
+    return UserFactory(username="nobody", password="pw-nobody", email="")
 
 
 @pytest.fixture
 def other(db) -> User:
-    return User.objects.create_user(username="other", password="pw-other")
+    return UserFactory(username="other", password="pw-other", email="")
 
 
 @pytest.fixture
 def admin_user_in_group(db) -> User:
-    user = User.objects.create_user(username="chief", password="pw-chief", is_staff=True)
-    user.groups.add(Group.objects.get(name="Admin"))
-    return user
+    return UserFactory(username="chief", password="pw-chief", email="", is_staff=True, groups=["Admin"])
 
 
 @pytest.fixture
@@ -62,12 +61,12 @@ def client_for() -> Callable[[User | None], APIClient]:
 
 @pytest.fixture
 def outlet(db) -> Outlet:
-    return Outlet.objects.create(name="Daily Planet", domain="dailyplanet.example")
+    return OutletFactory(name="Daily Planet", domain="dailyplanet.example")
 
 
 @pytest.fixture
 def speaker(db) -> Speaker:
-    return Speaker.objects.create(name="Jane Minister", normalized_name="jane minister", title="Minister of Truth")
+    return SpeakerFactory(name="Jane Minister", title="Minister of Truth")
 
 
 @pytest.fixture
@@ -85,14 +84,14 @@ def make_claim(article, speaker) -> Callable[..., Claim]:
         defaults = dict(
             article=article, kind=Claim.Kind.DIRECT, content=f"The budget grew by {n} percent",
             content_start=n * 100, content_end=n * 100 + 30, speaker=speaker, speaker_mention="Jane Minister",
-            checkworthiness=0.5, fingerprint=f"fp{n}",
+            checkworthiness=0.5, fingerprint=f"fp{n}", spans=[],
         )
         defaults.update(fields)
         if defaults.get("status") in (Claim.Status.PUBLISHED, Claim.Status.CORRECTED):
             defaults.setdefault("rating", Rating.objects.get(slug="false"))
             defaults.setdefault("published_at", timezone.now())
             defaults.setdefault("conclusion", "It shrank.")
-        return Claim.objects.create(**defaults)
+        return ClaimFactory(**defaults)
 
     return make
 
