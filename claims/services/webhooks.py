@@ -198,20 +198,8 @@ def queue_events(events: Iterable[Event]) -> int:
         for endpoint in endpoints
         if event.type in endpoint.event_types
     ]
-    if not rows:
-        return 0
     # An event announced twice is one delivery per endpoint (webhook_event_once_per_endpoint).
-    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        WebhookDelivery.objects.filter(
-            event_id__in={row.event_id for row in rows},
-            status=D.PENDING,
-            attempts=0,
-            next_attempt_at__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-    transaction.on_commit(lambda: _enqueue(ids))
-    return len(ids)
+    return _store_new(rows)
 
 
 def _enqueue(delivery_ids: Sequence[int]) -> None:
@@ -371,10 +359,17 @@ def queue_subscription_matches(*, deliveries: Sequence[Any]) -> int:
                 payload={"type": event.type, "timestamp": now, "data": event.data},
             )
         )
+    # A match announced twice (the sweeper matching an article again) is one delivery.
+    return _store_new(rows)
+
+
+def _store_new(rows: list[WebhookDelivery]) -> int:
+    """Insert deliveries, skipping any whose (event, endpoint) is already stored, and queue the
+    new ones once the transaction commits. Returns how many were new."""
     if not rows:
         return 0
-    # A match announced twice (the sweeper matching an article again) is one delivery.
     WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    # the rows just inserted: pending and never tried (bulk_create gives no ids on conflicts)
     ids = list(
         WebhookDelivery.objects.filter(
             event_id__in={row.event_id for row in rows},
