@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from claims.models import Claim, Evidence, RulingSettings
 from claims.models.rulings import DEFAULT_LINK_THRESHOLD
+from claims.selectors.access import PUBLIC_STATUSES, can
 from claims.selectors.claims import similar_claims
 from claims.selectors.rulings import checked_text, family
 from claims.services import workflow
@@ -31,11 +32,6 @@ logger = logging.getLogger(__name__)
 
 S = Claim.Status
 M = Claim.LinkMethod
-PUBLIC = (S.PUBLISHED, S.CORRECTED)
-
-
-def _can(user: AbstractBaseUser | None, codename: str) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(f"claims.{codename}"))
 
 
 # --- the editors' settings ------------------------------------------------------------------------
@@ -63,7 +59,7 @@ def clean_threshold(value: Any) -> float:
 
 def update_ruling_settings(*, user: AbstractBaseUser, similarity_threshold: Any = DEFAULT_LINK_THRESHOLD,
                            link_by_fingerprint: bool = True, link_by_similarity: bool = True) -> RulingSettings:
-    if not _can(user, "change_rulingsettings"):
+    if not can(user, "change_rulingsettings"):
         raise NotAllowed("Only editors can change how new claims are linked to rulings.")
     row = ruling_settings()
     row.similarity_threshold = clean_threshold(similarity_threshold)
@@ -131,11 +127,11 @@ def find_ruling(*, claim: Claim, config: RulingSettings | None = None,
                 "id", "same_as_id", "status", "created_at", "article_id", "fingerprint"))
         earlier = sorted((t for t in twins if t.fingerprint == claim.fingerprint and t.article_id != claim.article_id
                           and _key(t) < _key(claim)), key=_key)
-        rated = [t for t in earlier if t.status in PUBLIC]
+        rated = [t for t in earlier if t.status in PUBLIC_STATUSES]
         if rated:
             return _root(rated[0]), M.FINGERPRINT, None
     if rated_exist is None:
-        rated_exist = Claim.objects.filter(status__in=PUBLIC).exists()
+        rated_exist = Claim.objects.filter(status__in=PUBLIC_STATUSES).exists()
     if config.link_by_similarity and rated_exist:
         best = similar_claims(claim=claim, limit=1, threshold=config.similarity_threshold, only_rated=True)
         if best:
@@ -163,7 +159,7 @@ def link_new_claims(*, claim_ids: Sequence[int]) -> int:
     twins = list(Claim.objects.filter(fingerprint__in={c.fingerprint for c in claims}).only(
         "id", "same_as_id", "status", "created_at", "article_id", "fingerprint"))
     by_pk = {t.pk: t for t in twins}
-    rated_exist = Claim.objects.filter(status__in=PUBLIC).exists()
+    rated_exist = Claim.objects.filter(status__in=PUBLIC_STATUSES).exists()
     linked = 0
     for claim in claims:
         found = find_ruling(claim=claim, config=config, twins=twins, rated_exist=rated_exist)
@@ -201,7 +197,7 @@ def link_to_ruling(*, claim: Claim, earlier: Claim, user: AbstractBaseUser) -> C
 
 def unlink_from_ruling(*, claim: Claim, user: AbstractBaseUser) -> Claim:
     """"Not the same claim": the link made on detection (or by an editor) is removed."""
-    if not _can(user, "publish_claim"):
+    if not can(user, "publish_claim"):
         raise NotAllowed("Only an editor can decide that two claims are not the same.")
     with transaction.atomic():
         claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
@@ -223,7 +219,7 @@ def ruling_for(claim: Claim) -> Claim | None:
     """The published fact check whose ruling this claim may take, or None."""
     if claim.same_as_id is None:
         return None
-    return (Claim.objects.filter(pk=claim.same_as_id, status__in=PUBLIC)
+    return (Claim.objects.filter(pk=claim.same_as_id, status__in=PUBLIC_STATUSES)
             .select_related("rating", "speaker").prefetch_related("evidence").first())
 
 
@@ -266,7 +262,7 @@ def trim_claim(*, claim: Claim, user: AbstractBaseUser, start: int | None, end: 
     """Keep only the checkable part of the claim: `start`/`end` are offsets into the article's text
     (end exclusive) inside the claim's own span; both None removes the trim. Snapped outwards to
     whole words, and inwards past spaces and punctuation at the edges."""
-    if not _can(user, "research_claim"):
+    if not can(user, "research_claim"):
         raise NotAllowed("You do not have permission to trim claims.")
     with transaction.atomic():
         claim = Claim.objects.select_for_update(of=("self",)).select_related("article").get(pk=claim.pk)
