@@ -50,6 +50,7 @@ from claims.models import (
     WebhookEndpoint,
 )
 from claims.selectors import access
+from claims.selectors.corrections import routed_matches
 from claims.selectors.exports import claim_rows
 from claims.services import enqueue
 from claims.services.errors import InvalidInput, NotAllowed
@@ -280,8 +281,24 @@ def queue_transition_events(*, transition: ClaimTransition) -> int:
             # What receivers showed before, so they can say what changed (docs/monitoring.md).
             data["previous"] = {"rating": _rating_ref(correction.old_rating), "conclusion": correction.old_conclusion}
             data["rating_changed"] = correction.old_rating_id != correction.new_rating_id
-        events.append(Event(E.CLAIM_CORRECTED, f"claim.corrected:{transition.pk}", data))
+        corrected = Event(E.CLAIM_CORRECTED, f"claim.corrected:{transition.pk}", data)
+        events.append(corrected)
+        return queue_events(events) + _queue_routed_correction(corrected, claim_id=transition.claim_id)
     return queue_events(events)
+
+
+def _queue_routed_correction(event: Event, *, claim_id: int) -> int:
+    """The correction also goes to every endpoint a subscription posted the claim to as a match
+    (a desk's chat channel showed it, so it hears of the correction), checked at sending as the
+    match was. An endpoint that also asked for claim.corrected gets it once."""
+    now = timezone.now().isoformat()
+    rows = [
+        WebhookDelivery(endpoint_id=endpoint_id, subscription_id=subscription_id, event_id=event.id,
+                        event_type=event.type,
+                        payload={"type": event.type, "timestamp": now, "data": event.data})
+        for endpoint_id, subscription_id in routed_matches(claim_id=claim_id)
+    ]
+    return _store_new(rows)
 
 
 # --- subscriptions routed to an endpoint -----------------------------------------------------------
@@ -383,7 +400,8 @@ def _store_new(rows: list[WebhookDelivery]) -> int:
 
 
 def _subscription_refusal(delivery: WebhookDelivery) -> str | None:
-    """Why a `subscription.matched` delivery may not go out now, or None. An alert is a read:
+    """Why a delivery a subscription routed (a match, or its correction) may not go out now, or
+    None. An alert is a read:
     the subscriber must still be allowed to see the claim, and to use the endpoint."""
     from claims.services.alerts import pause_for_lost_access
 
@@ -463,7 +481,8 @@ def send_delivery(*, delivery_id: int) -> SendOutcome:
         _finish(delivery, now, status=D.FAILED, last_error=f"Not sent: {reason}.", next_attempt_at=None)
         disable_endpoint(endpoint=endpoint, reason=f"Disabled: {reason}.")
         return SendOutcome()
-    if delivery.event_type == WebhookEndpoint.SUBSCRIPTION_MATCHED:
+    if delivery.subscription_id is not None or delivery.event_type == WebhookEndpoint.SUBSCRIPTION_MATCHED:
+        # sent because of a subscription (a match, or the correction of one): asked again now
         refusal = _subscription_refusal(delivery)
         if refusal is not None:
             _finish(delivery, now, status=D.FAILED, last_error=f"Not sent: {refusal}.", next_attempt_at=None)

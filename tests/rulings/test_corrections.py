@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
 
-from claims.models import AlertDelivery, Claim, Correction, CorrectionNotice, WebhookDelivery
+from claims.models import AlertDelivery, Claim, Correction, CorrectionNotice, Subscription, WebhookDelivery
 from claims.public.claimreview import build_claimreview
 from claims.selectors.corrections import correction_reach
-from claims.services import corrections, webhooks
+from claims.services import corrections, private_feeds, webhooks
 from claims.services.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.tasks.webhooks import send_webhook_delivery
 from tests.conftest import wait_until
@@ -256,3 +256,43 @@ def test_a_correction_through_the_api_transition_reaches_the_same_people(client,
         "ada@example.org", "bea@example.org", "cy@example.org"]
     correction = Correction.objects.get()
     assert (correction.old_rating, correction.new_rating, correction.note) == (rating("false"), rating("true"), WHY)
+
+
+def test_a_chat_channel_a_subscription_posted_the_claim_to_hears_of_its_correction_once(
+        published, wf_editor, receiver, owner):
+    chat = webhooks.create_endpoint(owner=owner, name="Desk chat", url=receiver.url, event_types=["claim.detected"])
+    match = alerted(owner, published, name="Desk")
+    Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=chat)
+    with committed():
+        webhooks.queue_subscription_matches(deliveries=[match])
+    assert wait_until(lambda: len(receiver.received) >= 1, timeout=10)
+    # the editor sees the channel in the reach before confirming
+    shown = correction_reach(claim=published).webhooks
+    assert any(w.name.startswith("Desk chat") and "'Desk'" in w.name for w in shown)
+    _correct(published, wf_editor, rating=rating("true"))
+    assert wait_until(lambda: len(receiver.received) >= 2, timeout=10)
+    for delivery in WebhookDelivery.objects.all():
+        send_webhook_delivery.delay(delivery.pk)
+    assert [json.loads(r.body)["type"] for r in receiver.received] == ["subscription.matched", "claim.corrected"]
+
+
+def test_a_routed_correction_is_not_posted_once_the_subscription_stops_routing_there(
+        published, wf_editor, receiver, owner):
+    chat = webhooks.create_endpoint(owner=owner, name="Desk chat", url=receiver.url, event_types=["claim.detected"])
+    match = alerted(owner, published, name="Desk")
+    Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=chat)
+    with committed():
+        webhooks.queue_subscription_matches(deliveries=[match])
+    assert wait_until(lambda: len(receiver.received) >= 1, timeout=10)
+    Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=None)
+    _correct(published, wf_editor, rating=rating("true"))
+    assert not WebhookDelivery.objects.filter(event_type="claim.corrected").exists()
+    assert [w.name for w in correction_reach(claim=published).webhooks] == []
+
+
+def test_the_reach_names_the_private_feeds_that_carry_the_claim_without_their_addresses(published, owner):
+    match = alerted(owner, published, name="Desk")
+    token = private_feeds.rotate_feed_token(user=owner, subscription=match.subscription)
+    feeds = [f for f in correction_reach(claim=published).feeds if "Private" in f.name]
+    assert [f.name for f in feeds] == ["Private Atom feed of subscription 'Desk' (hooks-admin)"]
+    assert all(token.token not in f.url for f in feeds)
