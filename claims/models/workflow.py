@@ -49,11 +49,6 @@ class Rating(models.Model):
 EVIDENCE_REMOVED = "evidence removed: "
 
 
-# The change reason of the claim's history row that records a removed evidence item: written by
-# services.evidence, read back by the claim's timeline (selectors.claims).
-EVIDENCE_REMOVED = "evidence removed: "
-
-
 class Evidence(models.Model):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
