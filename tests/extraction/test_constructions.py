@@ -183,14 +183,15 @@ def test_a_clause_that_is_all_quotation_stays_a_direct_quotation():
 
 
 def test_a_clause_the_parser_ends_inside_a_quotation_runs_on_to_its_closing_mark():
-    c = extract('Senator Ruth Okafor called the harbour plan a "good news story in an era when so often we '
-                'see towns going the other way."')[0]
-    assert c.content == 'the harbour plan a "good news story in an era when so often we see towns going the other way."'
+    c = extract('Senator Ruth Okafor called the harbour plan a "rare win for a town that has watched its '
+                'ferries and its jobs drift away."')[0]
+    assert c.content == ('the harbour plan a "rare win for a town that has watched its ferries and its jobs '
+                         'drift away."')
 
 
 def test_a_short_quotation_a_speaker_gives_as_a_name_for_something_is_their_claim():
-    c = extract('Obama and Clinton call them "lone wolves" and describe their actions as workplace violence.')[0]
-    assert (c.kind, c.content, c.speaker) == ("direct", "lone wolves", "Obama and Clinton")
+    c = extract('Mayor Ilse Drummond calls them "paid agitators" and says the march on Friday was staged.')[0]
+    assert (c.kind, c.content, c.speaker) == ("direct", "paid agitators", "Ilse Drummond")
 
 
 def test_a_short_quotation_nobody_speaks_stays_a_scare_quote():
