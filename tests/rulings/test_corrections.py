@@ -258,14 +258,20 @@ def test_a_correction_through_the_api_transition_reaches_the_same_people(client,
     assert (correction.old_rating, correction.new_rating, correction.note) == (rating("false"), rating("true"), WHY)
 
 
-def test_a_chat_channel_a_subscription_posted_the_claim_to_hears_of_its_correction_once(
-        published, wf_editor, receiver, owner):
+def _posted_to_desk_chat(claim: Claim, receiver, owner: User) -> AlertDelivery:
+    """`owner`'s subscription 'Desk' matched `claim` and posted it to the 'Desk chat' endpoint."""
     chat = webhooks.create_endpoint(owner=owner, name="Desk chat", url=receiver.url, event_types=["claim.detected"])
-    match = alerted(owner, published, name="Desk")
+    match = alerted(owner, claim, name="Desk")
     Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=chat)
     with committed():
         webhooks.queue_subscription_matches(deliveries=[match])
     assert wait_until(lambda: len(receiver.received) >= 1, timeout=10)
+    return match
+
+
+def test_a_chat_channel_a_subscription_posted_the_claim_to_hears_of_its_correction_once(
+        published, wf_editor, receiver, owner):
+    _posted_to_desk_chat(published, receiver, owner)
     # the editor sees the channel in the reach before confirming
     shown = correction_reach(claim=published).webhooks
     assert any(w.name.startswith("Desk chat") and "'Desk'" in w.name for w in shown)
@@ -278,12 +284,7 @@ def test_a_chat_channel_a_subscription_posted_the_claim_to_hears_of_its_correcti
 
 def test_a_routed_correction_is_not_posted_once_the_subscription_stops_routing_there(
         published, wf_editor, receiver, owner):
-    chat = webhooks.create_endpoint(owner=owner, name="Desk chat", url=receiver.url, event_types=["claim.detected"])
-    match = alerted(owner, published, name="Desk")
-    Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=chat)
-    with committed():
-        webhooks.queue_subscription_matches(deliveries=[match])
-    assert wait_until(lambda: len(receiver.received) >= 1, timeout=10)
+    match = _posted_to_desk_chat(published, receiver, owner)
     Subscription.objects.filter(pk=match.subscription_id).update(webhook_endpoint=None)
     _correct(published, wf_editor, rating=rating("true"))
     assert not WebhookDelivery.objects.filter(event_type="claim.corrected").exists()
